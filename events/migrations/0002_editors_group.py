@@ -1,0 +1,31 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+EDITOR_APPS = ("events", "organisations")
+
+
+def create_editors_group(apps, schema_editor):
+    # Permissions are normally created after all migrations run; create them now so the group can hold them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
+
+
+def remove_editors_group(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("events", "0001_initial"),
+        ("organisations", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(create_editors_group, remove_editors_group)]
