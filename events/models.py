@@ -41,9 +41,7 @@ EVENT_TYPE_DEFINITIONS = {
     EventType.SUSPENSION: _(
         "An organisation's or party's activities are suspended for a period or until further notice."
     ),
-    EventType.FUNDING_RESTRICTION: _(
-        "Funding to civil society is cut, blocked or made subject to new conditions."
-    ),
+    EventType.FUNDING_RESTRICTION: _("Funding to civil society is cut, blocked or made subject to new conditions."),
     EventType.RESTRICTIVE_LAW: _(
         "A law, decree or regulation that narrows the freedoms of association, assembly or expression "
         "(CIVICUS: restrictive law)."
@@ -57,9 +55,7 @@ EVENT_TYPE_DEFINITIONS = {
         "Media, publications or online content are suspended, blocked or withdrawn, or self-censorship is "
         "imposed (CIVICUS: censorship)."
     ),
-    EventType.ARREST: _(
-        "A person is arrested or detained by the authorities (ACLED: arrests; CIVICUS: detention)."
-    ),
+    EventType.ARREST: _("A person is arrested or detained by the authorities (ACLED: arrests; CIVICUS: detention)."),
     EventType.ENFORCED_DISAPPEARANCE: _(
         "A person is taken by or with the consent of the state, whose fate or whereabouts are then concealed "
         "(ACLED: abduction/forced disappearance)."
@@ -127,9 +123,7 @@ ROLE_HELP = _(
 class Source(models.Model):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300)
-    author = models.CharField(
-        _("author"), max_length=300, blank=True, help_text=_("Only if the source names one.")
-    )
+    author = models.CharField(_("author"), max_length=300, blank=True, help_text=_("Only if the source names one."))
     url = models.URLField(
         _("link"), max_length=1000, blank=True, help_text=_("Leave blank rather than guess an address.")
     )
@@ -148,9 +142,7 @@ class Source(models.Model):
         help_text=_("Inferred when the source prints no date and it follows from what the text reports."),
     )
     language = models.CharField(_("language"), max_length=10, choices=global_settings.LANGUAGES, default="en")
-    notes = models.TextField(
-        _("notes"), blank=True, help_text=_("How the date was worked out, translations...")
-    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("How the date was worked out, translations..."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -176,11 +168,7 @@ class Source(models.Model):
     def clean(self):
         if self.published_on and not is_period_start(self.published_on, self.published_precision):
             raise ValidationError(
-                {
-                    "published_on": _(
-                        "A date at month or year precision is stored as the first day of its period."
-                    )
-                }
+                {"published_on": _("A date at month or year precision is stored as the first day of its period.")}
             )
 
     @property
@@ -236,9 +224,7 @@ class Event(models.Model):
     )
     country = CountryField(_("country"))
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Town or region."))
-    summary = models.TextField(
-        _("summary"), help_text=_("What happened, in the tracker's own neutral words.")
-    )
+    summary = models.TextField(_("summary"), help_text=_("What happened, in the tracker's own neutral words."))
     authority = models.CharField(
         _("authority that acted"),
         max_length=300,
@@ -250,9 +236,7 @@ class Event(models.Model):
         blank=True,
         help_text=_("The reason the authority gave, quoted as reported."),
     )
-    outcome = models.CharField(
-        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.CARRIED_OUT
-    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.CARRIED_OUT)
     organisations = models.ManyToManyField(
         Organisation,
         through="EventOrganisation",
@@ -306,21 +290,15 @@ class Event(models.Model):
             models.Index(fields=["event_type", "date"], name="events_event_type_date"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(event_type__in=EventType.values), name="events_event_type_valid"
-            ),
+            models.CheckConstraint(condition=Q(event_type__in=EventType.values), name="events_event_type_valid"),
             models.CheckConstraint(
                 condition=Q(date_precision__in=DatePrecision.values), name="events_event_date_precision_valid"
             ),
             models.CheckConstraint(
                 condition=Q(date_certainty__in=DateCertainty.values), name="events_event_date_certainty_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(outcome__in=Outcome.values), name="events_event_outcome_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=EventStatus.values), name="events_event_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="events_event_outcome_valid"),
+            models.CheckConstraint(condition=Q(status__in=EventStatus.values), name="events_event_status_valid"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
                 name="events_event_end_after_start",
@@ -351,9 +329,7 @@ class Event(models.Model):
 
 
 class Involvement(models.Model):
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role.choices, default=Role.TARGET, help_text=ROLE_HELP
-    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TARGET, help_text=ROLE_HELP)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -372,9 +348,7 @@ class EventOrganisation(Involvement):
             models.UniqueConstraint(
                 fields=["event", "organisation", "role"], name="events_eventorganisation_unique_role"
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="events_eventorganisation_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="events_eventorganisation_role_valid"),
         ]
 
     def __str__(self):
@@ -390,9 +364,7 @@ class EventPerson(Involvement):
         verbose_name = _("person concerned")
         verbose_name_plural = _("people concerned")
         constraints = [
-            models.UniqueConstraint(
-                fields=["event", "person", "role"], name="events_eventperson_unique_role"
-            ),
+            models.UniqueConstraint(fields=["event", "person", "role"], name="events_eventperson_unique_role"),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="events_eventperson_role_valid"),
         ]
 

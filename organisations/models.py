@@ -90,9 +90,7 @@ class Organisation(models.Model):
         _("founding date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
     )
     description = models.TextField(_("description"), blank=True)
-    slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("Its address on the public site.")
-    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Its address on the public site."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -125,11 +123,7 @@ class Organisation(models.Model):
     def clean(self):
         if self.founded_on and not is_period_start(self.founded_on, self.founded_precision):
             raise ValidationError(
-                {
-                    "founded_on": _(
-                        "A date at month or year precision is stored as the first day of its period."
-                    )
-                }
+                {"founded_on": _("A date at month or year precision is stored as the first day of its period.")}
             )
 
     @property
@@ -167,9 +161,7 @@ class Person(models.Model):
         help_text=_('Who they are, as the sources say: "colonel of the gendarmerie", "economist".'),
     )
     country = CountryField(_("country"), blank=True)
-    slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("Their address on the public site.")
-    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Their address on the public site."))
     organisations = models.ManyToManyField(
         Organisation,
         through="Affiliation",
@@ -212,9 +204,7 @@ class Affiliation(models.Model):
         verbose_name_plural = _("affiliations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True)
-                | Q(end_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="organisations_affiliation_end_after_start",
                 violation_error_message=_("An affiliation cannot end before it starts."),
             ),
