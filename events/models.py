@@ -4,9 +4,10 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from civicspace.dates import DateCertainty, DatePrecision, format_partial, is_period_start
-from organisations.models import Organisation, OrganisationStatus, Person
+from organisations.models import Organisation, OrganisationStatus, Person, VersionedModel
 
 
 class EventType(models.TextChoices):
@@ -103,6 +104,7 @@ class Outcome(models.TextChoices):
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Role(models.TextChoices):
@@ -120,7 +122,7 @@ ROLE_HELP = _(
 )
 
 
-class Source(models.Model):
+class Source(VersionedModel):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300)
     author = models.CharField(_("author"), max_length=300, blank=True, help_text=_("Only if the source names one."))
@@ -145,6 +147,8 @@ class Source(models.Model):
     notes = models.TextField(_("notes"), blank=True, help_text=_("How the date was worked out, translations..."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -176,6 +180,19 @@ class Source(models.Model):
         return format_partial(self.published_on, self.published_precision, self.published_certainty)
 
 
+def user_stamp(verbose_name=None):
+    """Who did something to a record; kept as empty if their account is deleted, the history keeps the rest."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=verbose_name,
+    )
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=EventStatus.PUBLISHED)
@@ -197,7 +214,7 @@ class EventQuerySet(models.QuerySet):
         return self.order_by("date", "id")
 
 
-class Event(models.Model):
+class Event(VersionedModel):
     title = models.CharField(_("title"), max_length=300)
     event_type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
     date = models.DateField(
@@ -255,34 +272,34 @@ class Event(models.Model):
         max_length=10,
         choices=EventStatus.choices,
         default=EventStatus.DRAFT,
-        help_text=_("Only published events are shown to the public. Publishing needs at least one citation."),
+        help_text=_(
+            "Only published events are shown to the public. Publishing needs at least one citation. "
+            "A published event is never deleted: it is withdrawn, and its page says so."
+        ),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = user_stamp(_("published by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawn_by = user_stamp(_("withdrawn by"))
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Shown on the public page of a withdrawn event: why it no longer stands."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = user_stamp()
+    updated_by = user_stamp()
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
         get_latest_by = "date"
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish, unpublish and withdraw events"))]
         indexes = [
             # The public timeline and lists: published events, newest first.
             models.Index(fields=["status", "-date"], name="events_event_status_date"),
@@ -327,6 +344,10 @@ class Event(models.Model):
     def is_published(self):
         return self.status == EventStatus.PUBLISHED
 
+    @property
+    def is_withdrawn(self):
+        return self.status == EventStatus.WITHDRAWN
+
 
 class Involvement(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TARGET, help_text=ROLE_HELP)
@@ -339,6 +360,8 @@ class Involvement(models.Model):
 class EventOrganisation(Involvement):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organisation_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="event_links")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "organisation__name"]
@@ -358,6 +381,8 @@ class EventOrganisation(Involvement):
 class EventPerson(Involvement):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="person_links")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="event_links")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "person__name"]
@@ -381,6 +406,8 @@ class Citation(models.Model):
     location = models.CharField(
         _("where in the source"), max_length=100, blank=True, help_text=_('e.g. "paragraph 4".')
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "source__published_on", "id"]

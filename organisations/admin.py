@@ -2,17 +2,24 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from civicspace.forms import PartialDateField, PartialDateFormMixin
+from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
 
 
-class OrganisationAdminForm(PartialDateFormMixin, forms.ModelForm):
+class OrganisationAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
     partial_dates = {"founded_on": "founded_precision"}
     founded_on = PartialDateField(label=_("Founded"), required=False, help_text=_("Only what the source says."))
 
     class Meta:
         model = Organisation
+        fields = "__all__"
+
+
+class PersonAdminForm(VersionCheckForm, forms.ModelForm):
+    class Meta:
+        model = Person
         fields = "__all__"
 
 
@@ -36,7 +43,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     form = OrganisationAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "acronym", "kind", "country", "status_column", "event_count"]
@@ -52,6 +59,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         ("founded_on", "founded_precision"),
         "description",
         "slug",
+        "loaded_version",
     ]
 
     def get_queryset(self, request):
@@ -73,7 +81,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
+    form = PersonAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "description", "country", "event_count"]
     list_filter = ["country"]

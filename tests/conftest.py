@@ -1,14 +1,25 @@
 import pytest
 
-from tests.factories import EditorFactory
+from tests.factories import ContributorFactory, ReviewerFactory
 
 
 @pytest.fixture
-def editor(db):
-    return EditorFactory()
+def contributor(db):
+    return ContributorFactory()
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
+def reviewer(db):
+    return ReviewerFactory()
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
     return client
