@@ -124,6 +124,24 @@ def event_form(**overrides):
     return data
 
 
+def change_form(citation, **overrides):
+    """The POST data of the change form of ``citation``'s event as it is stored, with one citation row."""
+    event = citation.event
+    return event_form(
+        **{
+            "title": event.title,
+            "status": event.status,
+            "loaded_version": event.version,
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": citation.pk,
+            "citations-0-event": event.pk,
+            "citations-0-source": citation.source.pk,
+            "citations-0-quote": citation.quote,
+            **overrides,
+        }
+    )
+
+
 def test_a_reviewer_creates_an_event_with_a_citation_through_the_admin_form(reviewer_client, reviewer):
     source = SourceFactory()
     organisation = OrganisationFactory(name="Kaoural Renouveau")
@@ -190,21 +208,10 @@ def test_publishing_an_event_without_a_source_is_refused_with_a_clear_message(re
 def test_removing_the_last_citation_of_a_published_event_is_refused(reviewer_client):
     citation = CitationFactory(event__status=EventStatus.PUBLISHED)
     event = citation.event
-    data = event_form(
-        **{
-            "title": event.title,
-            "status": "published",
-            "loaded_version": event.version,
-            "citations-INITIAL_FORMS": "1",
-            "citations-0-id": citation.pk,
-            "citations-0-event": event.pk,
-            "citations-0-source": citation.source.pk,
-            "citations-0-quote": citation.quote,
-            "citations-0-DELETE": "on",
-        }
-    )
 
-    response = reviewer_client.post(admin_url("events.event", "change", event.pk), data)
+    response = reviewer_client.post(
+        admin_url("events.event", "change", event.pk), change_form(citation, **{"citations-0-DELETE": "on"})
+    )
 
     assert "An event without a source cannot be published" in response.content.decode()
     assert Citation.objects.filter(pk=citation.pk).exists()

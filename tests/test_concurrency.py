@@ -6,7 +6,7 @@ from django.test import Client
 from events.models import Citation, Event
 from organisations.models import Organisation
 from tests.factories import CitationFactory, ContributorFactory, EventFactory, OrganisationFactory
-from tests.test_admin import admin_url, event_form
+from tests.test_admin import admin_url, change_form, event_form
 from tests.test_history import organisation_form
 
 pytestmark = pytest.mark.django_db
@@ -52,17 +52,7 @@ def test_a_stale_form_is_refused_whole_even_when_only_an_inline_changed(reviewer
 
     reviewer_client.post(
         admin_url("events.event", "change", event.pk),
-        event_form(
-            **{
-                "title": "Changed by someone else",
-                "loaded_version": stale_version,
-                "citations-INITIAL_FORMS": "1",
-                "citations-0-id": citation.pk,
-                "citations-0-event": event.pk,
-                "citations-0-source": citation.source.pk,
-                "citations-0-quote": "a quote edited on a stale form",
-            }
-        ),
+        change_form(citation, loaded_version=stale_version, **{"citations-0-quote": "a quote edited on a stale form"}),
     )
 
     assert Citation.objects.get(pk=citation.pk).quote == "first quote"

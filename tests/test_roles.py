@@ -7,7 +7,7 @@ from events.admin import EventAdminForm
 from events.models import Event, EventStatus
 from events.services import publish_events, unpublish_events
 from tests.factories import CitationFactory, EventFactory, PublishedEventFactory, SourceFactory
-from tests.test_admin import admin_url, event_form
+from tests.test_admin import admin_url, change_form, event_form
 
 pytestmark = pytest.mark.django_db
 
@@ -94,22 +94,12 @@ def test_a_contributor_cannot_publish_by_restoring_a_published_version_from_hist
 
 
 def test_a_reviewer_publishing_from_the_form_is_recorded_as_the_publisher(reviewer_client, reviewer):
-    event = CitationFactory().event
-    citation = event.citations.get()
-    data = event_form(
-        **{
-            "title": event.title,
-            "status": "published",
-            "loaded_version": event.version,
-            "citations-INITIAL_FORMS": "1",
-            "citations-0-id": citation.pk,
-            "citations-0-event": event.pk,
-            "citations-0-source": citation.source.pk,
-            "citations-0-quote": citation.quote,
-        }
-    )
+    citation = CitationFactory()
+    event = citation.event
 
-    response = reviewer_client.post(admin_url("events.event", "change", event.pk), data)
+    response = reviewer_client.post(
+        admin_url("events.event", "change", event.pk), change_form(citation, status="published")
+    )
 
     assert response.status_code == 302
     event.refresh_from_db()
