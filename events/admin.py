@@ -4,12 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
-from events import services
+from events import admin_views, services
 from events.models import (
     EVENT_TYPE_DEFINITIONS,
     Citation,
@@ -22,7 +23,8 @@ from events.models import (
 
 UNSOURCED_MESSAGE = _(
     "An event without a source cannot be published: add a citation with its quoted passage, or keep it as a draft."
-)
+)  # also said when its citations quote nothing yet
+UNQUOTED_MESSAGE = _("A published event's citations each quote their source: copy the passage here.")
 NOT_A_REVIEWER_MESSAGE = _(
     "Only reviewers can publish, unpublish or withdraw an event. Save it as a draft and ask a reviewer to check it."
 )
@@ -104,6 +106,9 @@ class CitationFormSet(BaseInlineFormSet):
         ]
         if not kept:
             raise forms.ValidationError(UNSOURCED_MESSAGE, code="unsourced")
+        for form in kept:
+            if not form.cleaned_data.get("quote", "").strip():
+                form.add_error("quote", UNQUOTED_MESSAGE)
 
 
 class EventPartInline:
@@ -223,6 +228,14 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("import/", site.admin_view(admin_views.import_view), {"admin_site": site}, name="events_import"),
+            path("quality/", site.admin_view(admin_views.quality_view), {"admin_site": site}, name="events_quality"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("date"), ordering="date")
     def date_column(self, obj):

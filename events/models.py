@@ -1,7 +1,7 @@
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -199,6 +199,10 @@ class EventQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=EventStatus.DRAFT)
+
+    def quoted(self):
+        """Events with at least one citation that quotes its source: the rule for publishing."""
+        return self.filter(Exists(Citation.objects.filter(event=OuterRef("pk")).exclude(quote="")))
 
     def for_listing(self):
         """Everything a list row shows (organisations, people, sources) in three prefetch queries."""
@@ -401,7 +405,12 @@ class Citation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(
-        _("quoted passage"), help_text=_("The passage of the source that supports the event, copied exactly.")
+        _("quoted passage"),
+        blank=True,
+        help_text=_(
+            "The passage of the source that supports the event, copied exactly. "
+            "May stay empty on a draft (a bulk import names sources without quotes); needed to publish."
+        ),
     )
     location = models.CharField(
         _("where in the source"), max_length=100, blank=True, help_text=_('e.g. "paragraph 4".')
@@ -413,9 +422,6 @@ class Citation(models.Model):
         ordering = ["event", "source__published_on", "id"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
-        constraints = [
-            models.CheckConstraint(condition=~Q(quote=""), name="events_citation_quote_not_blank"),
-        ]
 
     def __str__(self):
         return f"{self.source} – {self.quote[:60]}"

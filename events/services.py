@@ -39,16 +39,16 @@ def change_status(event, status, user, **values):
 
 
 def publish_events(events, user):
-    """Publish the drafts among ``events`` that cite at least one source.
+    """Publish the drafts among ``events`` that quote at least one source.
 
-    Returns (published, refused): the events published now and the drafts refused because they cite nothing.
+    Returns (published, refused): the events published now and the drafts refused because they quote nothing.
     """
     published, refused = [], []
     with transaction.atomic():
         drafts = (
             Event.objects.filter(pk__in=events.values("pk"), status=EventStatus.DRAFT)
             .select_for_update()
-            .annotate(cited=Exists(Citation.objects.filter(event=OuterRef("pk"))))
+            .annotate(cited=Exists(Citation.objects.filter(event=OuterRef("pk")).exclude(quote="")))
             .order_by("pk")
         )
         for event in drafts:

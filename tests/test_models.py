@@ -46,7 +46,6 @@ def test_organisation_names_are_unique_per_country_ignoring_case():
         (EventFactory, Event, {"outcome": "unknown"}),
         (EventFactory, Event, {"status": "archived"}),
         (EventFactory, Event, {"end_date": datetime.date(2024, 3, 5)}),
-        (CitationFactory, Citation, {"quote": ""}),
         (EventOrganisationFactory, EventOrganisation, {"role": "bystander"}),
         (
             AffiliationFactory,
