@@ -3,11 +3,10 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from events.models import Citation, Event, EventOrganisation, EventStatus, EventType, Outcome, Role
+from events.models import Event, EventOrganisation, EventStatus, EventType, Outcome, Role
 from organisations.models import Affiliation, Organisation, OrganisationStatus
 from tests.factories import (
     AffiliationFactory,
-    CitationFactory,
     EventFactory,
     EventOrganisationFactory,
     OrganisationFactory,
