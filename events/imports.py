@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -111,8 +111,14 @@ class Lookup:
             return next(iter(found)), None
         if not found:
             return None, _('Nothing called "%(name)s" is recorded: add it first, or correct the name.') % {"name": name}
-        names = "; ".join(sorted(str(record) for record in found))
+        names = "; ".join(sorted(f"{record} (id {record.pk})" for record in found))
         return None, _('"%(name)s" could be any of: %(names)s. Use the full name.') % {"name": name, "names": names}
+
+
+def formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class Import:
@@ -132,7 +138,7 @@ class Import:
         self.slugs = set()
 
     def form_class(self):
-        return forms.modelform_factory(self.model, fields=self.form_fields)
+        return forms.modelform_factory(self.model, fields=self.form_fields, formfield_callback=formfield)
 
     def validate(self):
         existing = self.model._default_manager.in_bulk({int(row["id"]) for row in self.rows if row["id"].isdigit()})
@@ -157,9 +163,11 @@ class Import:
             form = form_class(data, instance=instance)
             if not form.is_valid():
                 field_columns = {field: column for column, field in self.columns.items()}
+                already = {column for column, _message in row_errors}  # one message per cell: the first is clearest
                 for field, messages in form.errors.items():
                     column = field_columns.get(field, field if field in row else "—")
-                    row_errors.extend((column, message) for message in messages)
+                    if column not in already:
+                        row_errors.extend((column, message) for message in messages)
             key = self.unique_key(form)
             if key is not None:
                 if key in keys:

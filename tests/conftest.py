@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.factories import ContributorFactory, ReviewerFactory
 
@@ -13,13 +14,18 @@ def reviewer(db):
     return ReviewerFactory()
 
 
-@pytest.fixture
-def contributor_client(client, contributor):
-    client.force_login(contributor)
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
     return client
 
 
+# Each role gets its own client, so one test can act as both.
 @pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
+def contributor_client(contributor):
+    return logged_in(contributor)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    return logged_in(reviewer)

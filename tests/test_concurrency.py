@@ -1,21 +1,15 @@
 """Two editors saving the same record: the second save, made from a form opened before the first, is refused."""
 
 import pytest
-from django.test import Client
 
 from events.models import Citation, Event
 from organisations.models import Organisation
+from tests.conftest import logged_in
 from tests.factories import CitationFactory, ContributorFactory, EventFactory, OrganisationFactory
 from tests.test_admin import admin_url, change_form, event_form
 from tests.test_history import organisation_form
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def opened_version(client, url):
