@@ -1,7 +1,7 @@
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -199,10 +199,6 @@ class EventQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=EventStatus.DRAFT)
-
-    def quoted(self):
-        """Events with at least one citation that quotes its source: the rule for publishing."""
-        return self.filter(Exists(Citation.objects.filter(event=OuterRef("pk")).exclude(quote="")))
 
     def for_listing(self):
         """Everything a list row shows (organisations, people, sources) in three prefetch queries."""

@@ -10,6 +10,11 @@ from django.utils import timezone
 
 from events.models import Citation, Event, EventStatus
 
+CHANGE_REASONS = {
+    EventStatus.PUBLISHED: "Published",
+    EventStatus.DRAFT: "Unpublished (back to draft)",
+    EventStatus.WITHDRAWN: "Withdrawn",
+}
 STATUS_FIELDS = ["status", "published_at", "published_by", "withdrawn_at", "withdrawn_by", "updated_by", "updated_at"]
 
 
@@ -35,6 +40,7 @@ def change_status(event, status, user, **values):
         setattr(event, field, value)
     event.updated_by = user
     event._history_user = user
+    event._change_reason = CHANGE_REASONS.get(status, "")  # shown in the admin's history list
     event.save(update_fields=[*STATUS_FIELDS, *values])
 
 

@@ -104,7 +104,11 @@ def test_publishing_through_the_action_is_a_step_in_the_history_with_its_reviewe
     publish_events(Event.objects.filter(pk=event.pk), reviewer)
 
     latest = event.history.latest()
-    assert (latest.status, latest.history_user) == (EventStatus.PUBLISHED, reviewer)
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        EventStatus.PUBLISHED,
+        reviewer,
+        "Published",
+    )
 
 
 def test_changes_to_who_an_event_concerns_are_kept_too(reviewer_client):
