@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -225,6 +226,7 @@ class EventAdmin(SimpleHistoryAdmin):
         ),
     ]
     history_list_display = ["status"]
+    object_history_template = "admin/events/event/object_history.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
@@ -272,6 +274,22 @@ class EventAdmin(SimpleHistoryAdmin):
         if queryset.exclude(status=EventStatus.DRAFT).exists():
             raise PermissionDenied
         super().delete_queryset(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The citations and links are edited inside the event's form, so their history is shown on its page too.
+        # Each row's label and diff read the source, organisation or person it names: a few queries per row, on
+        # a page that lists one event's parts.
+        parts = []
+        for model in (Citation, EventOrganisation, EventPerson):
+            for record in model.history.filter(event_id=object_id).select_related("history_user"):
+                record.kind = capfirst(model._meta.verbose_name)
+                parts.append(record)
+        parts.sort(key=lambda record: record.history_date, reverse=True)
+        for record in parts:
+            previous = record.prev_record if record.history_type == "~" else None
+            record.changes = previous and record.diff_against(previous).changes
+        extra_context = {**(extra_context or {}), "part_history": parts}
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history checks the restored copy's permissions only; restoring is a change to the current record.

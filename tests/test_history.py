@@ -131,3 +131,15 @@ def test_changes_to_who_an_event_concerns_are_kept_too(reviewer_client):
 
     assert organisation.event_links.get().history.count() == 1
     assert Organisation.history.filter(id=organisation.pk).count() == 1
+
+
+def test_the_event_history_page_also_shows_changes_to_its_citations(reviewer_client):
+    citation = CitationFactory(quote="first quote")
+    citation.quote = "corrected quote"
+    citation.save()
+
+    response = reviewer_client.get(admin_url("events.event", "history", citation.event.pk))
+
+    text = response.content.decode()
+    assert "Citations, organisations and people concerned" in text
+    assert "first quote" in text and "corrected quote" in text
