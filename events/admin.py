@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from civicspace.admin import CountryInUseListFilter
 from civicspace.forms import PartialDateField, PartialDateFormMixin
 from events import services
 from events.models import (
@@ -23,7 +25,11 @@ UNSOURCED_MESSAGE = _(
 
 
 def type_help():
-    return " ".join(f"{event_type.label}: {definition}" for event_type, definition in EVENT_TYPE_DEFINITIONS.items())
+    """The definitions of the types, folded away under the type field until an editor needs them."""
+    definitions = format_html_join(
+        "", "<dt>{}</dt><dd>{}</dd>", ((event_type.label, text) for event_type, text in EVENT_TYPE_DEFINITIONS.items())
+    )
+    return format_html("<details><summary>{}</summary><dl>{}</dl></details>", _("What each type means"), definitions)
 
 
 class EventAdminForm(PartialDateFormMixin, forms.ModelForm):
@@ -127,7 +133,7 @@ class EventAdmin(admin.ModelAdmin):
         "status",
         "event_type",
         YearListFilter,
-        "country",
+        CountryInUseListFilter,
         "outcome",
         ("organisations", admin.RelatedOnlyFieldListFilter),
     ]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from civicspace.admin import CountryInUseListFilter
 from civicspace.forms import PartialDateField, PartialDateFormMixin
 from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
 
@@ -40,7 +41,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "acronym", "kind", "country", "status_column", "event_count"]
-    list_filter = ["kind", StatusListFilter, "country"]
+    list_filter = ["kind", StatusListFilter, CountryInUseListFilter]
     search_fields = ["name", "acronym", "other_names", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AffiliationInline]
@@ -76,7 +77,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "description", "country", "event_count"]
-    list_filter = ["country"]
+    list_filter = [CountryInUseListFilter]
     search_fields = ["name", "other_names", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AffiliationInline]

@@ -266,3 +266,14 @@ def test_the_organisation_changelist_shows_the_derived_status(editor_client):
     response = editor_client.get(admin_url("organisations.organisation", "changelist"), {"status": "dissolved"})
 
     assert [row.name for row in response.context["cl"].result_list] == ["Observatory"]
+
+
+def test_the_country_filter_lists_only_the_countries_in_use(editor_client):
+    EventFactory(country="ML")
+    EventFactory(country="BF")
+
+    response = editor_client.get(admin_url("events.event", "changelist"), {"country": "BF"})
+
+    country_filter = next(spec for spec in response.context["cl"].filter_specs if spec.parameter_name == "country")
+    assert country_filter.lookup_choices == [("BF", "Burkina Faso"), ("ML", "Mali")]
+    assert [event.country.code for event in response.context["cl"].result_list] == ["BF"]
