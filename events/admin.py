@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -158,6 +159,10 @@ class EventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
+
+    def get_changeform_initial_data(self, request):
+        initial = {"country": settings.TRACKER_DEFAULT_COUNTRY} if settings.TRACKER_DEFAULT_COUNTRY else {}
+        return {**initial, **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("date"), ordering="date")
     def date_column(self, obj):

@@ -280,3 +280,11 @@ def test_the_country_filter_lists_only_the_countries_in_use(editor_client):
     )
     assert country_filter.lookup_choices == [("BF", "Burkina Faso"), ("ML", "Mali")]
     assert [event.country.code for event in response.context["cl"].result_list] == ["BF"]
+
+
+def test_the_event_form_starts_with_the_configured_country(editor_client, settings):
+    settings.TRACKER_DEFAULT_COUNTRY = "ML"
+
+    response = editor_client.get(admin_url("events.event", "add"))
+
+    assert response.context["adminform"].form.initial["country"] == "ML"
