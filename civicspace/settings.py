@@ -116,6 +116,9 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
 if envbool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The country the admin's forms start with (ISO 3166 code, e.g. ML); blank for none.
+TRACKER_DEFAULT_COUNTRY = os.environ.get("TRACKER_DEFAULT_COUNTRY", "")
+
 # Query strings longer than this are refused before they reach a filter form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 

@@ -1,15 +1,18 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from civicspace.admin import CountryInUseListFilter
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from events import admin_views, services
 from events.models import (
@@ -45,7 +48,11 @@ def stored_status(event):
 
 
 def type_help():
-    return " ".join(f"{event_type.label}: {definition}" for event_type, definition in EVENT_TYPE_DEFINITIONS.items())
+    """The definitions of the types, folded away under the type field until an editor needs them."""
+    definitions = format_html_join(
+        "", "<dt>{}</dt><dd>{}</dd>", ((event_type.label, text) for event_type, text in EVENT_TYPE_DEFINITIONS.items())
+    )
+    return format_html("<details><summary>{}</summary><dl>{}</dl></details>", _("What each type means"), definitions)
 
 
 class EventAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
@@ -181,7 +188,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "status",
         "event_type",
         YearListFilter,
-        "country",
+        CountryInUseListFilter,
         "outcome",
         ("organisations", admin.RelatedOnlyFieldListFilter),
     ]
@@ -230,6 +237,10 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
+
+    def get_changeform_initial_data(self, request):
+        initial = {"country": settings.TRACKER_DEFAULT_COUNTRY} if settings.TRACKER_DEFAULT_COUNTRY else {}
+        return {**initial, **super().get_changeform_initial_data(request)}
 
     def get_urls(self):
         site = self.admin_site

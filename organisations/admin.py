@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from civicspace.admin import CountryInUseListFilter
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from organisations import services
 from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
@@ -150,7 +151,7 @@ class OrganisationAdmin(MergeAdminMixin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "acronym", "kind", "country", "status_column", "event_count"]
-    list_filter = ["kind", StatusListFilter, "country"]
+    list_filter = ["kind", StatusListFilter, CountryInUseListFilter]
     search_fields = ["name", "acronym", "other_names", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AffiliationInline]
@@ -189,7 +190,7 @@ class PersonAdmin(MergeAdminMixin, SimpleHistoryAdmin):
     form = PersonAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "description", "country", "event_count"]
-    list_filter = ["country"]
+    list_filter = [CountryInUseListFilter]
     search_fields = ["name", "other_names", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AffiliationInline]

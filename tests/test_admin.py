@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from civicspace.admin import CountryInUseListFilter
 from events.models import Citation, Event, EventStatus, EventType
 from tests.factories import (
     CitationFactory,
@@ -276,3 +277,24 @@ def test_the_organisation_changelist_shows_the_derived_status(reviewer_client):
     response = reviewer_client.get(admin_url("organisations.organisation", "changelist"), {"status": "dissolved"})
 
     assert [row.name for row in response.context["cl"].result_list] == ["Observatory"]
+
+
+def test_the_country_filter_lists_only_the_countries_in_use(reviewer_client):
+    EventFactory(country="ML")
+    EventFactory(country="BF")
+
+    response = reviewer_client.get(admin_url("events.event", "changelist"), {"country": "BF"})
+
+    country_filter = next(
+        spec for spec in response.context["cl"].filter_specs if isinstance(spec, CountryInUseListFilter)
+    )
+    assert country_filter.lookup_choices == [("BF", "Burkina Faso"), ("ML", "Mali")]
+    assert [event.country.code for event in response.context["cl"].result_list] == ["BF"]
+
+
+def test_the_event_form_starts_with_the_configured_country(reviewer_client, settings):
+    settings.TRACKER_DEFAULT_COUNTRY = "ML"
+
+    response = reviewer_client.get(admin_url("events.event", "add"))
+
+    assert response.context["adminform"].form.initial["country"] == "ML"
