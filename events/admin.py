@@ -10,9 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from civicspace.admin import CountryInUseListFilter
+from civicspace.admin import CountryInUseListFilter, HistoryAdmin
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from events import admin_views, services
 from events.models import (
@@ -178,7 +177,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     form = EventAdminForm
     ordering = ["-date", "-id"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     inlines = [CitationInline, EventOrganisationInline, EventPersonInline]
@@ -302,12 +301,6 @@ class EventAdmin(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "part_history": parts}
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history checks the restored copy's permissions only; restoring is a change to the current record.
-        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -365,7 +358,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     form = SourceAdminForm
     ordering = ["-published_on", "title"]  # explicit: as above
     list_display = ["title", "publisher", "published_column", "language", "citation_count"]

@@ -5,9 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from civicspace.admin import CountryInUseListFilter
+from civicspace.admin import CountryInUseListFilter, HistoryAdmin
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from organisations import services
 from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
@@ -146,7 +145,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(MergeAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(MergeAdminMixin, HistoryAdmin):
     merge_service = services.merge_organisations
     form = OrganisationAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
@@ -185,7 +184,7 @@ class OrganisationAdmin(MergeAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(MergeAdminMixin, HistoryAdmin):
     merge_service = services.merge_people
     form = PersonAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates

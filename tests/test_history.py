@@ -1,11 +1,21 @@
 """Every change to an event, organisation, person, source or citation is kept: who, when, what; and can be restored."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from events.models import Event, EventStatus
 from events.services import publish_events
 from organisations.models import Organisation
-from tests.factories import CitationFactory, EventFactory, OrganisationFactory, PersonFactory, SourceFactory
+from tests.conftest import logged_in
+from tests.factories import (
+    CitationFactory,
+    EventFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReviewerFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tests.test_admin import admin_url, event_form
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +153,41 @@ def test_the_event_history_page_also_shows_changes_to_its_citations(reviewer_cli
     text = response.content.decode()
     assert "Citations, organisations and people concerned" in text
     assert "first quote" in text and "corrected quote" in text
+
+
+def test_a_user_who_may_only_view_cannot_restore_a_version(client):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_organisation"))
+    client.force_login(viewer)
+    organisation = OrganisationFactory(description="first")
+    first = organisation.history.get()
+    organisation.description = "second"
+    organisation.save()
+
+    response = client.post(
+        admin_url("organisations.organisation", "simple_history", organisation.pk, first.history_id),
+        organisation_form(organisation, description="first"),
+    )
+
+    assert response.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.description == "second"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restoring_runs_in_its_own_transaction_as_in_production():
+    # Outside the test's wrapping transaction, as a real request is: the stale-form check locks the row.
+    reviewer_client = logged_in(ReviewerFactory())
+    organisation = OrganisationFactory(description="first")
+    first = organisation.history.get()
+    organisation.description = "second"
+    organisation.save()
+
+    response = reviewer_client.post(
+        admin_url("organisations.organisation", "simple_history", organisation.pk, first.history_id),
+        organisation_form(organisation, description="first"),
+    )
+
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.description == "first"
