@@ -155,6 +155,14 @@ def test_the_event_history_page_also_shows_changes_to_its_citations(reviewer_cli
     assert "first quote" in text and "corrected quote" in text
 
 
+def restore(client, organisation, version):
+    """POST the restore form of ``version``, as the admin shows it, unchanged."""
+    return client.post(
+        admin_url("organisations.organisation", "simple_history", organisation.pk, version.history_id),
+        organisation_form(organisation, description=version.description),
+    )
+
+
 def test_a_user_who_may_only_view_cannot_restore_a_version(client):
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_organisation"))
@@ -164,10 +172,7 @@ def test_a_user_who_may_only_view_cannot_restore_a_version(client):
     organisation.description = "second"
     organisation.save()
 
-    response = client.post(
-        admin_url("organisations.organisation", "simple_history", organisation.pk, first.history_id),
-        organisation_form(organisation, description="first"),
-    )
+    response = restore(client, organisation, first)
 
     assert response.status_code == 403
     organisation.refresh_from_db()
@@ -183,10 +188,7 @@ def test_restoring_runs_in_its_own_transaction_as_in_production():
     organisation.description = "second"
     organisation.save()
 
-    response = reviewer_client.post(
-        admin_url("organisations.organisation", "simple_history", organisation.pk, first.history_id),
-        organisation_form(organisation, description="first"),
-    )
+    response = restore(reviewer_client, organisation, first)
 
     assert response.status_code == 302
     organisation.refresh_from_db()
