@@ -193,3 +193,23 @@ def test_the_withdrawn_notice_names_the_event_and_the_reason(rf):
     html = render_to_string("events/event_withdrawn.html", {"event": event})
 
     assert "Party dissolved" in html and "Wrong country." in html
+
+
+def test_a_contributor_drafts_an_article_and_a_reviewer_publishes_it_with_each_step_in_the_history(
+    contributor_client, contributor, reviewer_client, reviewer
+):
+    source = SourceFactory(title="Mali Deepens Crackdown on Civil Society")
+    contributor_client.post(
+        admin_url("events.event", "add"),
+        event_form(**{"citations-0-source": source.pk, "citations-0-quote": "authorities dissolved"}),
+    )
+    event = Event.objects.get()
+
+    reviewer_client.post(admin_url("events.event", "changelist"), {"action": "publish", "_selected_action": [event.pk]})
+    history = reviewer_client.get(admin_url("events.event", "history", event.pk))
+
+    steps = [(entry.status, entry.history_user) for entry in event.history.order_by("history_date")]
+    assert steps == [(EventStatus.DRAFT, contributor), (EventStatus.PUBLISHED, reviewer)]
+    text = history.content.decode()
+    assert contributor.username in text and reviewer.username in text and "Published" in text
+    assert "authorities dissolved" in text  # the citation's creation, in the same page
