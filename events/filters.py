@@ -42,8 +42,9 @@ class EventFilter(django_filters.FilterSet):
         label=_("To"),
         help_text=_("Included: 2024-03 means to the end of March 2024."),
     )
+    # Several values match events concerning any of them; the predicate compares slugs, as the URL gives them.
     organisation = django_filters.ModelMultipleChoiceFilter(
-        field_name="organisations",
+        field_name="organisations__slug",
         to_field_name="slug",
         queryset=Organisation.objects.all(),
         distinct=True,
@@ -56,7 +57,7 @@ class EventFilter(django_filters.FilterSet):
         label=_("Organisation kind"),
     )
     person = django_filters.ModelMultipleChoiceFilter(
-        field_name="people", to_field_name="slug", queryset=Person.objects.all(), distinct=True, label=_("Person")
+        field_name="people__slug", to_field_name="slug", queryset=Person.objects.all(), distinct=True, label=_("Person")
     )
     country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
     location = django_filters.CharFilter(lookup_expr="icontains", max_length=200, label=_("Location"))
