@@ -100,6 +100,8 @@ class PublicFilterView(FilterView):
         query.pop("page", None)
         context["active_filters"] = active_filters(self.filterset, self.request.GET)
         context["query"] = query.urlencode()
+        options = self.filterset.queryset.model._meta
+        context["noun_singular"], context["noun_plural"] = options.verbose_name, options.verbose_name_plural
         if self.csv_url_name:
             context["csv_url"] = reverse(self.csv_url_name)
         return context
@@ -149,7 +151,7 @@ class CsvExportMixin:
 
     csv_name = None
     csv_header = ()
-    chunk_size = 2000
+    chunk_size = 500
 
     def bad_request(self, message):
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
