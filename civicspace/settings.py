@@ -128,6 +128,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The country the admin's forms start with (ISO 3166 code, e.g. ML); blank for none.
+TRACKER_DEFAULT_COUNTRY = os.environ.get("TRACKER_DEFAULT_COUNTRY", "")
+
 # Query strings longer than this are refused before they reach a filter form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 

@@ -32,6 +32,9 @@ class EditorFactory(UserFactory):
 
     is_staff = True
 
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def editors_group(self, create, extracted, **kwargs):
         if create:

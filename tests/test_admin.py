@@ -1,0 +1,290 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from civicspace.admin import CountryInUseListFilter
+from events.models import Citation, Event, EventStatus, EventType
+from tests.factories import (
+    CitationFactory,
+    EventFactory,
+    EventOrganisationFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["events.event", "events.source", "organisations.organisation", "organisations.person"]
+
+
+def admin_url(model, view, *args):
+    app_label, model_name = model.split(".")
+    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
+
+
+def test_the_editors_group_is_created_by_a_migration_with_every_permission_it_needs():
+    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+
+    for model in ["event", "source", "citation", "organisation", "person", "affiliation"]:
+        assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_an_editor_who_is_not_a_superuser_sees_changelists_and_forms(editor_client, editor, model):
+    assert not editor.is_superuser
+    organisation = OrganisationFactory()
+    event = EventFactory()
+    EventOrganisationFactory(event=event, organisation=organisation)
+    CitationFactory(event=event)
+    PersonFactory()
+    instance = {
+        "events.event": event,
+        "events.source": event.citations.get().source,
+        "organisations.organisation": organisation,
+        "organisations.person": PersonFactory(),
+    }[model]
+
+    for url in [admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", instance.pk)]:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_event_changelist_filters_by_year_type_status_and_organisation(editor_client):
+    organisation = OrganisationFactory(name="Kaoural Renouveau")
+    wanted = EventFactory(title="Wanted", date=datetime.date(2024, 2, 28))
+    EventOrganisationFactory(event=wanted, organisation=organisation)
+    EventFactory(title="Other year", date=datetime.date(2023, 12, 20))
+    EventFactory(title="Other type", date=datetime.date(2024, 2, 1), event_type=EventType.ARREST)
+
+    response = editor_client.get(
+        admin_url("events.event", "changelist"),
+        {
+            "year": "2024",
+            "event_type__exact": "dissolution",
+            "status__exact": "draft",
+            "organisations__id__exact": organisation.pk,
+        },
+    )
+
+    assert [event.title for event in response.context["cl"].result_list] == ["Wanted"]
+
+
+def test_a_malformed_year_filter_is_ignored_rather_than_failing(editor_client):
+    EventFactory()
+
+    response = editor_client.get(admin_url("events.event", "changelist"), {"year": "twenty"})
+
+    assert response.status_code == 200
+
+
+def test_autocomplete_finds_organisations_by_acronym_for_the_event_form(editor_client):
+    OrganisationFactory(name="Association of Pupils and Students of Mali", acronym="AEEM")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "aeem", "app_label": "events", "model_name": "eventorganisation", "field_name": "organisation"},
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [
+        "Association of Pupils and Students of Mali (AEEM)"
+    ]
+
+
+def event_form(**overrides):
+    """The POST data of the admin's event form with one citation and one organisation."""
+    data = {
+        "title": "Authorities dissolve Kaoural Renouveau",
+        "event_type": "dissolution",
+        "date_day": "28",
+        "date_month": "2",
+        "date_year": "2024",
+        "date_precision": "day",
+        "date_certainty": "inferred",
+        "end_date": "",
+        "country": "ML",
+        "location": "Bamako",
+        "summary": "The authorities dissolved the political organisation.",
+        "authority": "the authorities",
+        "justification": "defamatory and subversive remarks",
+        "outcome": "carried_out",
+        "status": "draft",
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "0",
+        "citations-0-source": "",
+        "citations-0-quote": "",
+        "citations-0-location": "",
+        "organisation_links-TOTAL_FORMS": "0",
+        "organisation_links-INITIAL_FORMS": "0",
+        "person_links-TOTAL_FORMS": "0",
+        "person_links-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_editor_creates_an_event_with_a_citation_through_the_admin_form(editor_client, editor):
+    source = SourceFactory()
+    organisation = OrganisationFactory(name="Kaoural Renouveau")
+
+    response = editor_client.post(
+        admin_url("events.event", "add"),
+        event_form(
+            **{
+                "citations-0-source": source.pk,
+                "citations-0-quote": "On February 28, authorities dissolved the political organization Kaoural Renewal",
+                "organisation_links-TOTAL_FORMS": "1",
+                "organisation_links-0-organisation": organisation.pk,
+                "organisation_links-0-role": "target",
+                "organisation_links-0-note": "",
+                "status": "published",
+            }
+        ),
+    )
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    event = Event.objects.get()
+    assert event.date == datetime.date(2024, 2, 28)
+    assert event.status == EventStatus.PUBLISHED
+    assert event.created_by == editor
+    assert event.citations.get().source == source
+    assert list(event.organisations.all()) == [organisation]
+
+
+def test_a_month_precision_date_is_stored_as_the_first_of_the_month(editor_client):
+    editor_client.post(
+        admin_url("events.event", "add"), event_form(date_day="", date_month="3", date_precision="month")
+    )
+
+    event = Event.objects.get()
+    assert (event.date, event.date_display) == (datetime.date(2024, 3, 1), "March 2024 (inferred)")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"date_day": "", "date_precision": "day"}, "A day-precision date needs a day."),
+        ({"date_precision": "month"}, "You entered a day but chose month precision"),
+        ({"date_day": "30", "date_month": "2"}, "That day does not exist in that month."),
+        ({"date_year": "", "date_month": "", "date_day": ""}, "This field is required."),
+        ({"end_date": "2024-02-01"}, "The end date cannot be before the start date."),
+    ],
+)
+def test_a_mistyped_date_gets_a_clear_message_and_nothing_is_saved(editor_client, overrides, message):
+    response = editor_client.post(admin_url("events.event", "add"), event_form(**overrides))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_publishing_an_event_without_a_source_is_refused_with_a_clear_message(editor_client):
+    response = editor_client.post(admin_url("events.event", "add"), event_form(status="published"))
+
+    assert response.status_code == 200
+    assert "An event without a source cannot be published" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_removing_the_last_citation_of_a_published_event_is_refused(editor_client):
+    citation = CitationFactory(event__status=EventStatus.PUBLISHED)
+    event = citation.event
+    data = event_form(
+        **{
+            "title": event.title,
+            "status": "published",
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": citation.pk,
+            "citations-0-event": event.pk,
+            "citations-0-source": citation.source.pk,
+            "citations-0-quote": citation.quote,
+            "citations-0-DELETE": "on",
+        }
+    )
+
+    response = editor_client.post(admin_url("events.event", "change", event.pk), data)
+
+    assert "An event without a source cannot be published" in response.content.decode()
+    assert Citation.objects.filter(pk=citation.pk).exists()
+
+
+def test_the_publish_action_publishes_sourced_drafts_and_refuses_unsourced_ones(editor_client, editor):
+    sourced = CitationFactory(event__title="Sourced").event
+    unsourced = EventFactory(title="Unsourced")
+
+    response = editor_client.post(
+        admin_url("events.event", "changelist"),
+        {"action": "publish", "_selected_action": [sourced.pk, unsourced.pk]},
+        follow=True,
+    )
+
+    sourced.refresh_from_db()
+    unsourced.refresh_from_db()
+    assert (sourced.status, sourced.updated_by) == (EventStatus.PUBLISHED, editor)
+    assert unsourced.status == EventStatus.DRAFT
+    text = response.content.decode()
+    assert "Published 1 event." in text
+    assert "An event without a source cannot be published" in text and "Unsourced" in text
+
+
+def test_the_unpublish_action_returns_events_to_draft(editor_client):
+    event = CitationFactory(event__status=EventStatus.PUBLISHED).event
+
+    editor_client.post(admin_url("events.event", "changelist"), {"action": "unpublish", "_selected_action": [event.pk]})
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT
+
+
+def test_an_organisation_with_the_same_name_in_the_same_country_gets_a_clear_message(editor_client):
+    OrganisationFactory(name="Kaoural Renouveau", country="ML")
+
+    response = editor_client.post(
+        admin_url("organisations.organisation", "add"),
+        {
+            "name": "kaoural renouveau",
+            "kind": "political_party",
+            "country": "ML",
+            "slug": "kaoural-renouveau-2",
+            "founded_on_year": "",
+            "founded_precision": "year",
+            "affiliations-TOTAL_FORMS": "0",
+            "affiliations-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "An organisation with this name already exists in this country." in response.content.decode()
+
+
+def test_the_organisation_changelist_shows_the_derived_status(editor_client):
+    organisation = OrganisationFactory(name="Observatory")
+    event = CitationFactory(event__status=EventStatus.PUBLISHED).event
+    EventOrganisationFactory(event=event, organisation=organisation)
+
+    response = editor_client.get(admin_url("organisations.organisation", "changelist"), {"status": "dissolved"})
+
+    assert [row.name for row in response.context["cl"].result_list] == ["Observatory"]
+
+
+def test_the_country_filter_lists_only_the_countries_in_use(editor_client):
+    EventFactory(country="ML")
+    EventFactory(country="BF")
+
+    response = editor_client.get(admin_url("events.event", "changelist"), {"country": "BF"})
+
+    country_filter = next(
+        spec for spec in response.context["cl"].filter_specs if isinstance(spec, CountryInUseListFilter)
+    )
+    assert country_filter.lookup_choices == [("BF", "Burkina Faso"), ("ML", "Mali")]
+    assert [event.country.code for event in response.context["cl"].result_list] == ["BF"]
+
+
+def test_the_event_form_starts_with_the_configured_country(editor_client, settings):
+    settings.TRACKER_DEFAULT_COUNTRY = "ML"
+
+    response = editor_client.get(admin_url("events.event", "add"))
+
+    assert response.context["adminform"].form.initial["country"] == "ML"

@@ -1,0 +1,51 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from events.management.commands import local_admin
+from events.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_loads_the_fixtures_into_an_empty_database_and_never_over_them():
+    call_command("seed", verbosity=0)
+    event = Event.objects.get(title__icontains="Kaoural")
+    event.title = "Corrected by an editor"
+    event.save()
+
+    call_command("seed", verbosity=0)
+
+    assert Event.objects.filter(title="Corrected by an editor").exists()
+    assert Event.objects.count() == 28
+
+
+def test_local_admin_creates_a_superuser_with_the_given_password(settings, monkeypatch, capsys):
+    settings.DEBUG = True
+    monkeypatch.setenv("DJANGO_ADMIN_PASSWORD", "a long local password")
+
+    call_command("local_admin")
+
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password("a long local password")
+    assert "a long local password" in capsys.readouterr().out
+
+
+def test_local_admin_keeps_a_generated_password_between_runs(settings, monkeypatch, tmp_path, capsys):
+    settings.DEBUG = True
+    monkeypatch.delenv("DJANGO_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setattr(local_admin, "PASSWORD_FILE", tmp_path / "password")
+
+    call_command("local_admin")
+    call_command("local_admin")
+
+    password = (tmp_path / "password").read_text()
+    assert get_user_model().objects.get(username="admin").check_password(password)
+    assert capsys.readouterr().out.count(password) == 2
+
+
+def test_local_admin_refuses_to_run_outside_local_development(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("local_admin")
