@@ -360,6 +360,11 @@ class Event(models.Model):
         return iso_partial(self.date, self.date_precision)
 
     @property
+    def cited_sources(self):
+        """Each source once, in citation order; uses the citations ``for_listing()`` prefetches."""
+        return list(dict.fromkeys(citation.source for citation in self.citations.all()))
+
+    @property
     def timeline_month(self):
         """The month the timeline files the event under, or None for an event known only to the year."""
         return None if self.date_precision == DatePrecision.YEAR else self.date.month

@@ -46,7 +46,7 @@ class EventCsvView(CsvExportMixin, EventListView):
     csv_header = EVENT_CSV_HEADER
 
     def csv_row(self, event):
-        citations = event.citations.all()
+        sources = event.cited_sources
         return [
             event.pk,
             event.date_iso,
@@ -56,7 +56,7 @@ class EventCsvView(CsvExportMixin, EventListView):
             event.summary,
             joined(link.organisation for link in event.organisation_links.all()),
             joined(link.person for link in event.person_links.all()),
-            joined(citation.source for citation in citations),
+            joined(sources),
             self.absolute_url(event),
             event.end_date.isoformat() if event.end_date else "",
             event.date_certainty,
@@ -65,7 +65,7 @@ class EventCsvView(CsvExportMixin, EventListView):
             event.outcome,
             event.authority,
             event.justification,
-            joined(citation.source.url for citation in citations),
+            joined(source.url for source in sources),
         ]
 
 
