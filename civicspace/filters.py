@@ -88,9 +88,10 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """django-filter's ``OrderingFilter``, with the primary key as the last tie-breaker so pages never overlap."""
 
     def filter(self, qs, value):
-        if value in django_filters.constants.EMPTY_VALUES:
+        params = [param for param in value or () if param not in django_filters.constants.EMPTY_VALUES]
+        if not params:
             return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+        return qs.order_by(*[self.get_ordering_value(param) for param in params], "pk")
 
 
 def rename_filters(filterset_class, **names):

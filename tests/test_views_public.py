@@ -233,6 +233,44 @@ def test_binary_junk_in_the_query_string_never_breaks_a_page(client, url):
     assert response.status_code in (200, 400)
 
 
+ODD_QUERIES = [
+    "sort=date,title",
+    "sort=,",
+    "sort=-",
+    "page=last",
+    "from=&to=",
+    "q=%ff%fe",
+    "organisation=%ff",
+    "source=99999999999999999999999",
+    "source=-1",
+    "country=%ff",
+    "from=9999-12-31",
+    "to=0001",
+    "person=%C3%28",
+    "publisher=%27%22%3Cscript%3E",
+    "kind=x&kind=association",
+]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES)
+@pytest.mark.parametrize("url", [*LISTS, "/events.csv", "/organisations.csv", "/people.csv", "/sources.csv"])
+def test_odd_query_strings_never_yield_a_500(client, url, query):
+    published_event_with_links()
+    response = client.get(f"{url}?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200 and hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+
+
+def test_a_submitted_form_with_every_field_empty_is_valid(client):
+    published_event_with_links()
+    query = "q=&from=&to=&country=&location=&outcome=&source=&publisher=&sort="
+    response = client.get(f"/events/?{query}")
+    assert response.status_code == 200
+    assert response.context["active_filters"] == []
+    assert len(response.context["object_list"]) == 1
+
+
 # Filter state lives in the query string.
 
 
