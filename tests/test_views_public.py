@@ -76,6 +76,7 @@ def test_the_timeline_groups_by_year_and_month_and_dates_at_their_precision(clie
     assert '<time datetime="2023">2023</time>' in page
     assert "<strong>3</strong> events match" in page
     assert page.index("A day") < page.index("A month") < page.index("A year")
+    assert 'href="?order=oldest">oldest first</a>' in page
     oldest = text(client.get("/?order=oldest"))
     assert oldest.index("A year") < oldest.index("A month") < oldest.index("A day")
 
