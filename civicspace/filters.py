@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from civicspace.dates import DatePrecision, parse_iso_partial, period_end, period_start
 
 SEARCH_MAX_LENGTH = 200
+# Each word adds a condition to the query; beyond this many, the rest are ignored to bound its cost.
+SEARCH_MAX_WORDS = 10
 
 
 class PartialDateField(forms.CharField):
@@ -76,7 +78,7 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        for word in value.split():
+        for word in value.split()[:SEARCH_MAX_WORDS]:
             matches = [Q(**{f"{field}__icontains": word}) for field in self.fields]
             if self.also:
                 matches.append(self.also(word))
