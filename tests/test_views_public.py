@@ -382,3 +382,25 @@ def test_detail_pages_queries_do_not_grow_with_links(client, django_assert_num_q
     # source with event count, the events citing it and their three prefetches.
     with django_assert_num_queries(5):
         client.get(source.get_absolute_url())
+
+
+def test_the_timeline_applies_the_same_filters_as_the_events_list(client):
+    party = OrganisationFactory(slug="party", kind="political_party")
+    wanted = PublishedEventFactory(title="Wanted", date=datetime.date(2024, 1, 1), date_precision=DatePrecision.YEAR)
+    EventOrganisationFactory(event=wanted, organisation=party)
+    EventOrganisationFactory(event=wanted, organisation=party, role="other")
+    EventOrganisationFactory(event=PublishedEventFactory(title="Other"), organisation=OrganisationFactory())
+    query = "organisation=party&kind=political_party&from=2024-02&order=oldest"
+    response = client.get(f"/?{query}")
+    assert [event.title for event in response.context["object_list"]] == ["Wanted"]
+    assert "<strong>1</strong> event matches these filters" in text(response)
+    assert [event.title for event in client.get(f"/events/?{query}").context["object_list"]] == ["Wanted"]
+
+
+def test_each_record_has_a_stable_public_address():
+    event = PublishedEventFactory()
+    source = event.citations.get().source
+    assert event.get_absolute_url() == f"/events/{event.pk}/"
+    assert source.get_absolute_url() == f"/sources/{source.pk}/"
+    assert OrganisationFactory(slug="cmas").get_absolute_url() == "/organisations/cmas/"
+    assert PersonFactory(slug="mahmoud-dicko").get_absolute_url() == "/people/mahmoud-dicko/"
