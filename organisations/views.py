@@ -10,9 +10,12 @@ from .models import Organisation, OrganisationStatus, Person
 
 class OrganisationListView(PublicFilterView):
     filterset_class = OrganisationFilter
-    queryset = Organisation.objects.for_listing()
     template_name = "organisations/organisation_list.html"
     csv_url_name = "organisations:organisation-csv"
+
+    def get_queryset(self):
+        # Built per request, not once at import: the status depends on today's date (a suspension ends).
+        return Organisation.objects.for_listing()
 
 
 class OrganisationCsvView(CsvExportMixin, OrganisationListView):
@@ -52,8 +55,10 @@ class OrganisationCsvView(CsvExportMixin, OrganisationListView):
 
 
 class OrganisationDetailView(DetailView):
-    queryset = Organisation.objects.for_listing()
     context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.for_listing()
 
     def get_context_data(self, **kwargs):
         organisation = self.object

@@ -404,3 +404,16 @@ def test_each_record_has_a_stable_public_address():
     assert source.get_absolute_url() == f"/sources/{source.pk}/"
     assert OrganisationFactory(slug="cmas").get_absolute_url() == "/organisations/cmas/"
     assert PersonFactory(slug="mahmoud-dicko").get_absolute_url() == "/people/mahmoud-dicko/"
+
+
+def test_a_suspension_stops_counting_the_day_after_it_ends_without_a_restart(client, monkeypatch):
+    organisation = OrganisationFactory()
+    suspension = PublishedEventFactory(
+        event_type=EventType.SUSPENSION, date=datetime.date(2024, 3, 6), end_date=datetime.date(2024, 6, 30)
+    )
+    EventOrganisationFactory(organisation=organisation, event=suspension)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 6, 30))
+    assert "status-suspended" in text(client.get("/organisations/"))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 7, 1))
+    assert "status-active" in text(client.get("/organisations/"))
+    assert "status-active" in text(client.get(organisation.get_absolute_url()))
