@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -11,6 +12,23 @@ from civicspace.dates import DatePrecision, format_partial, is_period_start
 
 def split_names(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def published_event_count(link_model, field):
+    """A subquery counting the distinct published events that ``link_model`` rows tie to the outer row.
+
+    A subquery rather than ``Count()`` so that filters joining the same relations cannot inflate it.
+    """
+    from events.models import EventStatus
+
+    counts = (
+        link_model.objects.filter(**{field: OuterRef("pk")}, event__status=EventStatus.PUBLISHED)
+        .order_by()
+        .values(field)
+        .annotate(count=Count("event", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
 
 
 class OrganisationKind(models.TextChoices):
@@ -70,6 +88,14 @@ class OrganisationQuerySet(models.QuerySet):
             ),
         )
 
+    def for_listing(self):
+        """Public rows: status from published events only, and the number of published events."""
+        from events.models import EventOrganisation
+
+        return self.with_status(published_only=True).annotate(
+            event_count=published_event_count(EventOrganisation, "organisation")
+        )
+
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=300, help_text=_("The name most used in the sources."))
@@ -120,6 +146,9 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("organisations:organisation-detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.founded_on and not is_period_start(self.founded_on, self.founded_precision):
             raise ValidationError(
@@ -129,6 +158,11 @@ class Organisation(models.Model):
     @property
     def other_names_list(self):
         return split_names(self.other_names)
+
+    @property
+    def status_display(self):
+        """The label of the ``status`` that ``with_status()`` annotates."""
+        return OrganisationStatus(self.status).label
 
     @property
     def founded_display(self):
@@ -145,6 +179,16 @@ class Organisation(models.Model):
 
             event = Event.objects.get(pk=self.status_event_id)
         return OrganisationStatus(self.status), event
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Public rows: affiliations with their organisations (one prefetch query) and published event counts."""
+        from events.models import EventPerson
+
+        return self.annotate(event_count=published_event_count(EventPerson, "person")).prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation"))
+        )
 
 
 class Person(models.Model):
@@ -172,6 +216,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         get_latest_by = "created_at"
@@ -180,6 +226,9 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisations:person-detail", kwargs={"slug": self.slug})
 
     @property
     def other_names_list(self):

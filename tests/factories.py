@@ -122,5 +122,8 @@ class EventPersonFactory(factory.django.DjangoModelFactory):
 class PublishedEventFactory(EventFactory):
     """A published event with one citation, as every public event has."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     status = EventStatus.PUBLISHED
     citation = factory.RelatedFactory(CitationFactory, factory_related_name="event")
