@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Civic Space Tracker: editors"
 admin.site.site_title = "Civic Space Tracker"
@@ -7,4 +7,6 @@ admin.site.index_title = "Record and review events"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("events.urls")),
+    path("", include("organisations.urls")),
 ]

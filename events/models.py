@@ -1,13 +1,14 @@
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from civicspace.dates import DateCertainty, DatePrecision, format_partial, is_period_start
-from organisations.models import Organisation, OrganisationStatus, Person, VersionedModel
+from civicspace.dates import DateCertainty, DatePrecision, format_partial, is_period_start, iso_partial
+from organisations.models import Organisation, OrganisationStatus, Person, VersionedModel, published_event_count
 
 
 class EventType(models.TextChoices):
@@ -122,6 +123,12 @@ ROLE_HELP = _(
 )
 
 
+class SourceQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Public rows, with the number of published events that cite each source."""
+        return self.annotate(event_count=published_event_count(Citation, "source"))
+
+
 class Source(VersionedModel):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300)
@@ -148,6 +155,7 @@ class Source(VersionedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -169,6 +177,9 @@ class Source(VersionedModel):
     def __str__(self):
         return f"{self.publisher}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("events:source-detail", kwargs={"pk": self.pk})
+
     def clean(self):
         if self.published_on and not is_period_start(self.published_on, self.published_precision):
             raise ValidationError(
@@ -178,6 +189,10 @@ class Source(VersionedModel):
     @property
     def published_display(self):
         return format_partial(self.published_on, self.published_precision, self.published_certainty)
+
+    @property
+    def published_iso(self):
+        return iso_partial(self.published_on, self.published_precision)
 
 
 def user_stamp(verbose_name=None):
@@ -212,6 +227,22 @@ class EventQuerySet(models.QuerySet):
         if newest_first:
             return self.order_by("-date", "-id")
         return self.order_by("date", "id")
+
+    def timeline(self, newest_first=True):
+        """Chronological, with the coarser of two periods that start on the same day placed as the outer one.
+
+        "2024" and "January 2024" are stored as 2024-01-01 like "1 January 2024"; newest first, a year comes after
+        the months it contains, oldest first before them, so that the timeline's year and month groups hold together.
+        """
+        span = Case(
+            When(date_precision=DatePrecision.YEAR, then=Value(2)),
+            When(date_precision=DatePrecision.MONTH, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        if newest_first:
+            return self.order_by("-date", span.asc(), "-id")
+        return self.order_by("date", span.desc(), "id")
 
 
 class Event(VersionedModel):
@@ -326,6 +357,9 @@ class Event(VersionedModel):
     def __str__(self):
         return f"{self.date_display}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("events:event-detail", kwargs={"pk": self.pk})
+
     def clean(self):
         if self.date and not is_period_start(self.date, self.date_precision):
             raise ValidationError(
@@ -335,6 +369,21 @@ class Event(VersionedModel):
     @property
     def date_display(self):
         return format_partial(self.date, self.date_precision, self.date_certainty)
+
+    @property
+    def date_iso(self):
+        """ISO 8601 cut to the precision, for ``<time datetime>`` and the CSV."""
+        return iso_partial(self.date, self.date_precision)
+
+    @property
+    def cited_sources(self):
+        """Each source once, in citation order; uses the citations ``for_listing()`` prefetches."""
+        return list(dict.fromkeys(citation.source for citation in self.citations.all()))
+
+    @property
+    def timeline_month(self):
+        """The month the timeline files the event under, or None for an event known only to the year."""
+        return None if self.date_precision == DatePrecision.YEAR else self.date.month
 
     @property
     def type_definition(self):

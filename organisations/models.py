@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -28,6 +29,23 @@ class VersionedModel(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+
+def published_event_count(link_model, field):
+    """A subquery counting the distinct published events that ``link_model`` rows tie to the outer row.
+
+    A subquery rather than ``Count()`` so that filters joining the same relations cannot inflate it.
+    """
+    from events.models import EventStatus
+
+    counts = (
+        link_model.objects.filter(**{field: OuterRef("pk")}, event__status=EventStatus.PUBLISHED)
+        .order_by()
+        .values(field)
+        .annotate(count=Count("event", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
 
 
 class OrganisationKind(models.TextChoices):
@@ -87,6 +105,14 @@ class OrganisationQuerySet(models.QuerySet):
             ),
         )
 
+    def for_listing(self):
+        """Public rows: status from published events only, and the number of published events."""
+        from events.models import EventOrganisation
+
+        return self.with_status(published_only=True).annotate(
+            event_count=published_event_count(EventOrganisation, "organisation")
+        )
+
 
 class Organisation(VersionedModel):
     name = models.CharField(_("name"), max_length=300, help_text=_("The name most used in the sources."))
@@ -138,6 +164,9 @@ class Organisation(VersionedModel):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("organisations:organisation-detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.founded_on and not is_period_start(self.founded_on, self.founded_precision):
             raise ValidationError(
@@ -147,6 +176,11 @@ class Organisation(VersionedModel):
     @property
     def other_names_list(self):
         return split_names(self.other_names)
+
+    @property
+    def status_display(self):
+        """The label of the ``status`` that ``with_status()`` annotates."""
+        return OrganisationStatus(self.status).label
 
     @property
     def founded_display(self):
@@ -163,6 +197,16 @@ class Organisation(VersionedModel):
 
             event = Event.objects.get(pk=self.status_event_id)
         return OrganisationStatus(self.status), event
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Public rows: affiliations with their organisations (one prefetch query) and published event counts."""
+        from events.models import EventPerson
+
+        return self.annotate(event_count=published_event_count(EventPerson, "person")).prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation"))
+        )
 
 
 class Person(VersionedModel):
@@ -190,6 +234,7 @@ class Person(VersionedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -200,6 +245,9 @@ class Person(VersionedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisations:person-detail", kwargs={"slug": self.slug})
 
     @property
     def other_names_list(self):

@@ -7,12 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from civicspace.dates import DatePrecision, iso_partial
+from civicspace.dates import DatePrecision
 from events.imports import EventImport, read_csv
 from events.models import Event, EventStatus, Source
+from events.views import EVENT_CSV_HEADER
 from organisations.models import Organisation, Person
 from tests.factories import (
-    CitationFactory,
     EventFactory,
     EventOrganisationFactory,
     OrganisationFactory,
@@ -20,12 +20,12 @@ from tests.factories import (
     PublishedEventFactory,
     SourceFactory,
 )
+from tests.test_seed import load_seed
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = reverse("admin:events_import")
-EVENT_HEADER = ["id", "date", "date_precision", "type", "title", "summary", "organisations", "people", "sources", "url"]
-EVENT_HEADER += ["end_date", "date_certainty", "country", "location", "outcome", "authority", "justification"]
+EVENT_HEADER = EVENT_CSV_HEADER
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -54,29 +54,6 @@ def event_row(**values):
     }
     row.update(values)
     return row
-
-
-def exported_event_row(event):
-    """The row the public export writes for ``event`` (ids, names joined with "; ", dates cut to precision)."""
-    return event_row(
-        id=event.pk,
-        date=iso_partial(event.date, event.date_precision),
-        date_precision=event.date_precision,
-        type=event.event_type,
-        title=event.title,
-        summary=event.summary,
-        organisations="; ".join(str(link.organisation) for link in event.organisation_links.all()),
-        people="; ".join(str(link.person) for link in event.person_links.all()),
-        sources="; ".join(str(citation.source) for citation in event.citations.all()),
-        url=f"http://testserver/events/{event.pk}/",
-        end_date=event.end_date.isoformat() if event.end_date else "",
-        date_certainty=event.date_certainty,
-        country=event.country.code,
-        location=event.location,
-        outcome=event.outcome,
-        authority=event.authority,
-        justification=event.justification,
-    )
 
 
 def check(client, kind, data):
@@ -173,26 +150,61 @@ def test_a_draft_is_updated_by_its_id_and_keeps_the_roles_of_links_still_named(r
     assert event.organisation_links.get().role == "perpetrator"
 
 
-def test_an_import_may_not_change_a_published_event(reviewer_client):
-    event = PublishedEventFactory(title="As published")
+def test_an_import_may_not_change_a_published_event(reviewer_client, client):
+    PublishedEventFactory(title="As published")
+    data = exported(client, "events:event-csv")
 
-    response = check(reviewer_client, "events", as_csv(EVENT_HEADER, [exported_event_row(event) | {"title": "New"}]))
+    unchanged = check(reviewer_client, "events", data)
+    changed = check(reviewer_client, "events", data.replace(b"As published", b"New title"))
 
-    assert problems(response) == [(2, "id")]
-    assert "only drafts can be updated by import" in response.content.decode()
+    assert unchanged.context["row_errors"] == []
+    assert problems(changed) == [(2, "id")]
+    assert "only drafts can be updated by import" in changed.content.decode()
 
 
-def test_an_exported_events_file_reads_back_without_a_problem(reviewer_client):
-    event = PublishedEventFactory(title="=1+1 looks like a formula", date_precision=DatePrecision.MONTH)
-    event.date = event.date.replace(day=1)
-    event.save()
-    EventOrganisationFactory(event=event, organisation=OrganisationFactory(name="Kaoural Renouveau", acronym="KR"))
-    CitationFactory(event=EventFactory(), source=SourceFactory())
+def exported(client, url_name):
+    response = client.get(reverse(url_name))
+    return b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in response.streaming_content)
 
-    response = check(reviewer_client, "events", as_csv(EVENT_HEADER, [exported_event_row(event)]))
 
+@pytest.mark.parametrize(
+    ("kind", "url_name"),
+    [
+        ("events", "events:event-csv"),
+        ("organisations", "organisations:organisation-csv"),
+        ("people", "organisations:person-csv"),
+        ("sources", "events:source-csv"),
+    ],
+)
+def test_each_public_export_of_the_seed_data_reads_back_without_a_problem(reviewer_client, client, kind, url_name):
+    load_seed()
+    data = exported(client, url_name)
+
+    response = check(reviewer_client, kind, data)
+
+    assert response.context.get("file_error") is None
     assert response.context["row_errors"] == []
-    assert response.context["counts"] == {"new": 0, "updated": 0, "unchanged": 1}
+    assert response.context["counts"]["unchanged"] == response.context["row_count"] > 0
+
+
+def test_an_edited_export_updates_a_draft_and_adds_a_new_one(reviewer_client, client):
+    load_seed()
+    event = Event.objects.published().order_by("pk").first()
+    rows = list(csv.DictReader(io.StringIO(exported(client, "events:event-csv").decode("utf-8-sig"))))
+    row = next(row for row in rows if row["id"] == str(event.pk))
+    Event.objects.filter(pk=event.pk).update(status=EventStatus.DRAFT)
+
+    check_and_commit(
+        reviewer_client,
+        "events",
+        as_csv(EVENT_HEADER, [row | {"title": "Corrected title"}, row | {"id": "", "title": "A second event"}]),
+    )
+
+    event.refresh_from_db()
+    copy = Event.objects.get(title="A second event")
+    assert (event.title, copy.status) == ("Corrected title", EventStatus.DRAFT)
+    assert set(copy.organisations.all()) == set(event.organisations.all())
+    assert set(copy.sources.all()) == set(event.sources.all())
 
 
 def test_a_contributor_cannot_import(contributor_client):

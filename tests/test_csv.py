@@ -1,0 +1,233 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from civicspace.dates import DatePrecision
+from civicspace.views import neutralise
+from events.models import EventType
+
+from .factories import (
+    AffiliationFactory,
+    CitationFactory,
+    EventFactory,
+    EventOrganisationFactory,
+    EventPersonFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PublishedEventFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EVENT_COLUMNS = [
+    "id",
+    "date",
+    "date_precision",
+    "type",
+    "title",
+    "summary",
+    "organisations",
+    "people",
+    "sources",
+    "url",
+]
+
+
+def content(response):
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def rows(response):
+    """The CSV as a list of dicts, after checking and removing the byte-order mark."""
+    text = content(response)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def header(response):
+    return next(csv.reader(io.StringIO(content(response)[1:])))
+
+
+def test_events_csv_starts_with_the_agreed_columns(client):
+    assert header(client.get("/events.csv"))[:10] == EVENT_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("url", "first", "includes"),
+    [
+        ("/organisations.csv", ["id", "name", "url"], {"acronym", "kind", "status"}),
+        ("/people.csv", ["id", "name", "url"], set()),
+        ("/sources.csv", ["id", "title", "url"], {"publisher", "published", "link"}),
+    ],
+)
+def test_the_other_csvs_start_with_id_name_and_url(client, url, first, includes):
+    columns = header(client.get(url))
+    assert columns[:3] == first
+    assert includes <= set(columns)
+
+
+@pytest.mark.parametrize("name", ["events", "organisations", "people", "sources"])
+def test_each_csv_is_streamed_utf8_with_a_bom_and_a_dated_filename(client, name):
+    response = client.get(f"/{name}.csv")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}-{timezone.localdate().isoformat()}.csv"'
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbf")
+
+
+def test_an_accented_name_survives_the_export(client):
+    event = PublishedEventFactory()
+    EventPersonFactory(event=event, person=PersonFactory(name="Assimi Goïta"))
+    assert rows(client.get("/events.csv"))[0]["people"] == "Assimi Goïta"
+    assert "Assimi Goïta" in content(client.get("/people.csv"))
+
+
+def test_a_row_holds_the_event_with_its_date_cut_to_its_precision_and_its_links_joined(client):
+    event = PublishedEventFactory(
+        title="Dissolution", date=datetime.date(2024, 3, 1), date_precision=DatePrecision.MONTH
+    )
+    EventOrganisationFactory(event=event, organisation=OrganisationFactory(name="CMAS"))
+    EventOrganisationFactory(event=event, organisation=OrganisationFactory(name="EMK", acronym="EMK2"))
+    CitationFactory(event=event, source=SourceFactory(publisher="RFI", title="Dissous"))
+    PublishedEventFactory(date=datetime.date(2023, 1, 1), date_precision=DatePrecision.YEAR)
+    first, second = rows(client.get("/events.csv"))
+    assert first["id"] == str(event.pk)
+    assert first["date"] == "2024-03"
+    assert first["date_precision"] == "month"
+    assert first["type"] == "dissolution"
+    assert first["organisations"] == "CMAS; EMK (EMK2)"
+    assert first["sources"].endswith("; RFI: Dissous")
+    assert first["url"] == f"http://testserver/events/{event.pk}/"
+    assert second["date"] == "2023"
+
+
+@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_a_cell_that_a_spreadsheet_would_run_is_neutralised(client, dangerous):
+    PublishedEventFactory(title=dangerous, summary=dangerous)
+    OrganisationFactory(name=dangerous)
+    SourceFactory(title=dangerous)
+    row = rows(client.get("/events.csv"))[0]
+    assert row["title"] == "'" + dangerous
+    assert row["summary"] == "'" + dangerous
+    assert rows(client.get("/organisations.csv"))[0]["name"] == "'" + dangerous
+    assert any(row["title"] == "'" + dangerous for row in rows(client.get("/sources.csv")))
+
+
+def test_neutralise_leaves_ordinary_text_and_numbers_alone():
+    assert neutralise("Mali: 2024") == "Mali: 2024"
+    assert neutralise(-3) == -3
+    assert neutralise("") == ""
+
+
+def test_the_csv_has_every_matching_row_not_only_one_page(client):
+    for _ in range(55):
+        PublishedEventFactory()
+    assert len(rows(client.get("/events.csv"))) == 55
+
+
+def test_the_csv_has_the_same_rows_as_the_list_in_the_same_order(client):
+    for day in range(1, 8):
+        PublishedEventFactory(
+            event_type=EventType.ARREST if day % 2 else EventType.EXILE, date=datetime.date(2024, 1, day)
+        )
+    query = "type=arrest&sort=date"
+    listed = [event.pk for event in client.get(f"/events/?{query}").context["object_list"]]
+    assert [int(row["id"]) for row in rows(client.get(f"/events.csv?{query}"))] == listed
+    assert len(listed) == 4
+
+
+@pytest.mark.parametrize(
+    "url", ["/events.csv?from=2024-13", "/events.csv?type=coup", "/organisations.csv?status=x", "/people.csv?role=x"]
+)
+def test_invalid_filters_answer_400_in_plain_text_rather_than_every_row(client, url):
+    PublishedEventFactory()
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "not valid" in response.content.decode()
+
+
+def test_drafts_never_reach_the_csv(client):
+    organisation = OrganisationFactory(name="Only a draft dissolves it")
+    person = PersonFactory()
+    draft = EventFactory(title="Draft event")
+    EventOrganisationFactory(event=draft, organisation=organisation)
+    EventPersonFactory(event=draft, person=person)
+    source = CitationFactory(event=draft).source
+    assert "Draft event" not in content(client.get("/events.csv"))
+    assert rows(client.get("/events.csv")) == []
+    organisation_row = rows(client.get("/organisations.csv"))[0]
+    assert (organisation_row["status"], organisation_row["status_event_url"], organisation_row["events"]) == (
+        "active",
+        "",
+        "0",
+    )
+    assert rows(client.get("/people.csv"))[0]["events"] == "0"
+    source_row = rows(client.get("/sources.csv"))[0]
+    assert (source_row["id"], source_row["events"]) == (str(source.pk), "0")
+
+
+def make_rows(count):
+    for _ in range(count):
+        event = PublishedEventFactory()
+        organisation = EventOrganisationFactory(event=event).organisation
+        person = EventPersonFactory(event=event).person
+        AffiliationFactory(person=person, organisation=organisation)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_csv_queries_do_not_grow_with_rows(client, django_assert_num_queries, count):
+    make_rows(count)
+    # events, then per chunk of rows: prefetch organisations, people, citations with sources.
+    with django_assert_num_queries(4):
+        assert len(rows(client.get("/events.csv"))) == count
+    # organisations with status and event counts as subqueries.
+    with django_assert_num_queries(1):
+        assert len(rows(client.get("/organisations.csv"))) == count
+    # people with event counts, prefetch affiliations with organisations.
+    with django_assert_num_queries(2):
+        assert len(rows(client.get("/people.csv"))) == count
+    # sources with event counts.
+    with django_assert_num_queries(1):
+        assert len(rows(client.get("/sources.csv"))) == count
+
+
+def test_a_researcher_finds_every_dissolution_between_december_2023_and_march_2024(client):
+    """The issue's acceptance scenario, with every precision and a draft that must stay hidden."""
+    expected = {
+        PublishedEventFactory(title="Day, in range", date=datetime.date(2024, 2, 28)).pk,
+        PublishedEventFactory(
+            title="Month, in range", date=datetime.date(2023, 12, 1), date_precision=DatePrecision.MONTH
+        ).pk,
+        PublishedEventFactory(
+            title="Year, overlaps", date=datetime.date(2024, 1, 1), date_precision=DatePrecision.YEAR
+        ).pk,
+        PublishedEventFactory(title="Last day", date=datetime.date(2024, 3, 31)).pk,
+    }
+    PublishedEventFactory(title="Too early", date=datetime.date(2023, 11, 30))
+    PublishedEventFactory(title="Too late", date=datetime.date(2024, 4, 1))
+    PublishedEventFactory(title="Not a dissolution", event_type=EventType.SUSPENSION, date=datetime.date(2024, 1, 5))
+    EventFactory(title="Draft dissolution", date=datetime.date(2024, 1, 10))
+    query = "type=dissolution&from=2023-12&to=2024-03"
+
+    page = client.get(f"/events/?{query}")
+    assert {event.pk for event in page.context["object_list"]} == expected
+    html = page.content.decode()
+    assert "<strong>4</strong> events match these filters" in html
+    assert f'href="/events.csv?{query.replace("&", "&amp;")}"' in html
+    for event in page.context["object_list"]:
+        event_page = client.get(event.get_absolute_url())
+        assert event_page.status_code == 200
+        source = event.citations.get().source
+        assert client.get(source.get_absolute_url()).status_code == 200
+        assert source.get_absolute_url() in event_page.content.decode()
+
+    exported = rows(client.get(f"/events.csv?{query}"))
+    assert {int(row["id"]) for row in exported} == expected
+    assert {row["type"] for row in exported} == {"dissolution"}
+    assert "Draft dissolution" not in str(exported)

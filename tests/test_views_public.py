@@ -1,0 +1,419 @@
+import datetime
+
+import pytest
+
+from civicspace.dates import DatePrecision
+from events.models import EventType
+
+from .factories import (
+    AffiliationFactory,
+    CitationFactory,
+    EventFactory,
+    EventOrganisationFactory,
+    EventPersonFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PublishedEventFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["/", "/events/", "/organisations/", "/people/", "/sources/"]
+
+
+def published_event_with_links(**kwargs):
+    """A published event concerning one organisation and one person, citing one source."""
+    event = PublishedEventFactory(**kwargs)
+    EventOrganisationFactory(event=event)
+    EventPersonFactory(event=event)
+    return event
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", [*LISTS, "/types/"])
+def test_every_public_page_renders_in_the_base_layout(client, url):
+    published_event_with_links()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert '<nav aria-label="Main">' in text(response)
+    assert "<main" in text(response)
+
+
+def test_detail_pages_link_everything_an_event_touches(client):
+    event = published_event_with_links(title="Dissolution of the CMAS", justification="Trouble à l'ordre public")
+    organisation = event.organisation_links.get().organisation
+    person = event.person_links.get().person
+    citation = event.citations.get()
+    page = text(client.get(event.get_absolute_url()))
+    for url in (organisation.get_absolute_url(), person.get_absolute_url(), citation.source.get_absolute_url()):
+        assert url in page
+    assert citation.quote in page
+    assert "Trouble à l&#x27;ordre public" in page
+    assert '<time datetime="2024-03-06">6 March 2024</time>' in page
+    for url in (organisation.get_absolute_url(), person.get_absolute_url(), citation.source.get_absolute_url()):
+        assert "Dissolution of the CMAS" in text(client.get(url))
+
+
+def test_the_csp_header_allows_nothing_inline(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_the_timeline_groups_by_year_and_month_and_dates_at_their_precision(client):
+    PublishedEventFactory(title="A day", date=datetime.date(2024, 3, 6))
+    PublishedEventFactory(title="A month", date=datetime.date(2024, 2, 1), date_precision=DatePrecision.MONTH)
+    PublishedEventFactory(title="A year", date=datetime.date(2023, 1, 1), date_precision=DatePrecision.YEAR)
+    page = text(client.get("/"))
+    assert page.index('<h2 id="year-2024">2024</h2>') < page.index("March 2024</time></h3>")
+    assert page.index("March 2024</time></h3>") < page.index("February 2024</time></h3>")
+    assert "2023, month not known" in page
+    assert '<time datetime="2024-02">February 2024</time>' in page
+    assert '<time datetime="2023">2023</time>' in page
+    assert "<strong>3</strong> events match" in page
+    assert page.index("A day") < page.index("A month") < page.index("A year")
+    assert 'href="?order=oldest">oldest first</a>' in page
+    oldest = text(client.get("/?order=oldest"))
+    assert oldest.index("A year") < oldest.index("A month") < oldest.index("A day")
+
+
+def test_every_type_label_links_to_its_definition(client):
+    published_event_with_links(event_type=EventType.SUSPENSION)
+    for url in ["/", "/events/"]:
+        assert 'href="/types/#suspension"' in text(client.get(url))
+    types = text(client.get("/types/"))
+    assert 'id="suspension"' in types
+    assert "activities are suspended" in types
+
+
+# Drafts never reach the public.
+
+
+def test_drafts_never_appear_in_a_list_or_count(client):
+    published_event_with_links(title="Published event")
+    draft = EventFactory(title="Secret draft")
+    EventOrganisationFactory(event=draft)
+    CitationFactory(event=draft)
+    for url in ["/", "/events/", "/?q=secret", "/events/?type=dissolution"]:
+        page = text(client.get(url))
+        assert "Secret draft" not in page
+    assert "<strong>1</strong> event matches" in text(client.get("/events/"))
+
+
+def test_a_draft_event_page_is_not_found(client):
+    draft = EventFactory()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_draft_dissolution_does_not_change_an_organisations_status(client):
+    organisation = OrganisationFactory()
+    EventOrganisationFactory(organisation=organisation, event=EventFactory(title="Draft dissolution"))
+    page = text(client.get(organisation.get_absolute_url()))
+    assert "status-active" in page
+    assert "Draft dissolution" not in page
+    assert "status-active" in text(client.get("/organisations/"))
+
+
+def test_an_organisation_page_shows_the_published_event_that_set_its_status(client):
+    organisation = OrganisationFactory()
+    event = PublishedEventFactory(title="Decree of dissolution")
+    EventOrganisationFactory(organisation=organisation, event=event)
+    page = text(client.get(organisation.get_absolute_url()))
+    assert "status-dissolved" in page
+    assert f'href="{event.get_absolute_url()}"' in page
+
+
+def test_a_person_page_lists_only_published_events(client):
+    person = PersonFactory()
+    EventPersonFactory(person=person, event=PublishedEventFactory(title="Published arrest"))
+    EventPersonFactory(person=person, event=EventFactory(title="Draft arrest"))
+    AffiliationFactory(person=person, organisation=OrganisationFactory(name="Le Parti"), role="President")
+    page = text(client.get(person.get_absolute_url()))
+    assert "Published arrest" in page
+    assert "Draft arrest" not in page
+    assert "Le Parti" in page
+    assert "President" in page
+
+
+def test_a_source_cited_only_by_a_draft_is_listed_without_revealing_the_draft(client):
+    citation = CitationFactory(event=EventFactory(title="Draft title"), quote="a passage only a draft quotes")
+    for url in ["/sources/", citation.source.get_absolute_url()]:
+        page = text(client.get(url))
+        assert citation.source.title in page
+        assert "Draft title" not in page
+        assert "a passage only a draft quotes" not in page
+
+
+def test_the_people_and_organisation_lists_count_published_events_only(client):
+    person = PersonFactory()
+    EventPersonFactory(person=person, event=PublishedEventFactory())
+    EventPersonFactory(person=person, event=EventFactory())
+    organisation = OrganisationFactory()
+    EventOrganisationFactory(organisation=organisation, event=PublishedEventFactory())
+    EventOrganisationFactory(organisation=organisation, event=EventFactory())
+    assert [row.event_count for row in client.get("/people/").context["object_list"]] == [1]
+    assert [row.event_count for row in client.get("/organisations/").context["object_list"]] == [1]
+
+
+# Bad input never yields a 500.
+
+
+@pytest.mark.parametrize(
+    ("query", "field_error"),
+    [
+        ("from=2024-13", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("to=yesterday", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("type=coup", "Select a valid choice"),
+        ("organisation=nobody", "Select a valid choice"),
+        ("source=abc", "Select a valid choice"),
+        ("q=%FF%FE" + "x" * 300, "Ensure this value has at most 200 characters"),
+    ],
+)
+@pytest.mark.parametrize("url", ["/", "/events/"])
+def test_invalid_filters_answer_400_with_the_forms_errors_and_no_rows(client, url, query, field_error):
+    published_event_with_links(title="Should not be listed")
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    page = text(response)
+    assert field_error in page
+    assert 'class="errorlist' in page
+    assert "Should not be listed" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/", "order=random"),
+        ("/events/", "sort=password"),
+        ("/organisations/", "status=banned"),
+        ("/organisations/", "event_type=coup"),
+        ("/people/", "organisation=nobody"),
+        ("/people/", "role=victim"),
+        ("/sources/", "from=2024-02-30"),
+        ("/sources/", "language=klingon"),
+    ],
+)
+def test_invalid_filters_on_the_other_lists_answer_400(client, url, query):
+    assert client.get(f"{url}?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_page_past_the_end_is_not_found(client, url):
+    published_event_with_links()
+    assert client.get(f"{url}?page=99999").status_code == 404
+    assert client.get(f"{url}?page=abc").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/events/abc/", "/sources/1x/", "/events/-1/", "/organisations/a%20b/"])
+def test_a_malformed_id_in_the_path_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", [*LISTS, "/events.csv"])
+def test_an_overlong_query_string_is_refused_with_400(client, url):
+    response = client.get(f"{url}?q={'a' * 2100}")
+    assert response.status_code == 400
+    assert "too long" in text(response)
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "organisation=a%00", "type=%00", "%00=x"])
+@pytest.mark.parametrize("url", [*LISTS, "/events.csv"])
+def test_a_null_character_is_refused_with_400(client, url, query):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert "null character" in text(response)
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_binary_junk_in_the_query_string_never_breaks_a_page(client, url):
+    response = client.get(f"{url}?q=%C3%28%A0%A1%FF&country=%E2%82&page=1")
+    assert response.status_code in (200, 400)
+
+
+ODD_QUERIES = [
+    "sort=date,title",
+    "sort=,",
+    "sort=-",
+    "page=last",
+    "from=&to=",
+    "q=%ff%fe",
+    "organisation=%ff",
+    "source=99999999999999999999999",
+    "source=-1",
+    "country=%ff",
+    "from=9999-12-31",
+    "to=0001",
+    "person=%C3%28",
+    "publisher=%27%22%3Cscript%3E",
+    "kind=x&kind=association",
+]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES)
+@pytest.mark.parametrize("url", [*LISTS, "/events.csv", "/organisations.csv", "/people.csv", "/sources.csv"])
+def test_odd_query_strings_never_yield_a_500(client, url, query):
+    published_event_with_links()
+    response = client.get(f"{url}?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200 and hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+
+
+def test_a_submitted_form_with_every_field_empty_is_valid(client):
+    published_event_with_links()
+    query = "q=&from=&to=&country=&location=&outcome=&source=&publisher=&sort="
+    response = client.get(f"/events/?{query}")
+    assert response.status_code == 200
+    assert response.context["active_filters"] == []
+    assert len(response.context["object_list"]) == 1
+
+
+# Filter state lives in the query string.
+
+
+def test_pagination_keeps_the_filters_and_the_sort(client):
+    for _ in range(51):
+        PublishedEventFactory(event_type=EventType.ARREST)
+    response = client.get("/events/?type=arrest&sort=-date")
+    page = text(response)
+    assert 'href="?type=arrest&amp;sort=-date&amp;page=2"' in page
+    second = client.get("/events/?type=arrest&sort=-date&page=2")
+    assert len(second.context["object_list"]) == 1
+
+
+def test_active_filters_are_shown_each_with_a_link_that_removes_it(client):
+    OrganisationFactory(slug="cmas", name="CMAS")
+    page = text(client.get("/events/?type=dissolution&type=suspension&organisation=cmas&from=2023-12"))
+    assert "<strong>Dissolution</strong>" in page
+    assert "<strong>CMAS</strong>" in page
+    assert 'href="/events/?type=suspension&amp;organisation=cmas&amp;from=2023-12"' in page
+    assert 'href="/events/?type=dissolution&amp;type=suspension&amp;organisation=cmas"' in page
+    assert "Clear all filters" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "csv"),
+    [
+        ("/", "/events.csv"),
+        ("/events/", "/events.csv"),
+        ("/organisations/", "/organisations.csv"),
+        ("/people/", "/people.csv"),
+        ("/sources/", "/sources.csv"),
+    ],
+)
+def test_each_list_links_to_its_csv_with_the_current_filters(client, url, csv):
+    page = text(client.get(f"{url}?q=mali&page=1"))
+    assert f'href="{csv}?q=mali">Download CSV' in page
+
+
+def test_every_form_control_has_a_label(client):
+    for url in LISTS:
+        response = client.get(url)
+        form = response.context["filter"].form
+        page = text(response)
+        for bound_field in form:
+            if bound_field.use_fieldset:  # a group of checkboxes: a legend, and a label around each box
+                assert f"<legend>{bound_field.label}:</legend>" in page, (url, bound_field.name)
+            else:
+                assert f'<label for="{bound_field.id_for_label}">' in page, (url, bound_field.name)
+
+
+# Query counts do not grow with rows.
+
+
+def make_rows(count):
+    for _ in range(count):
+        event = published_event_with_links()
+        AffiliationFactory(
+            person=event.person_links.get().person, organisation=event.organisation_links.get().organisation
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_timeline_and_event_list_queries_do_not_grow_with_rows(client, django_assert_num_queries, rows):
+    make_rows(rows)
+    for url in ["/", "/events/"]:
+        # count, page of events, prefetch organisations, people, citations with sources; the form's choices of
+        # organisations, people and sources.
+        with django_assert_num_queries(8):
+            client.get(url)
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_organisation_person_and_source_lists_queries_do_not_grow_with_rows(
+    client, django_assert_num_queries, rows
+):
+    make_rows(rows)
+    # count, page of organisations with status and event count as subqueries.
+    with django_assert_num_queries(2):
+        client.get("/organisations/")
+    # count, page of people with event counts, prefetch affiliations with organisations, the form's organisations.
+    with django_assert_num_queries(4):
+        client.get("/people/")
+    # count, page of sources with event counts.
+    with django_assert_num_queries(2):
+        client.get("/sources/")
+
+
+@pytest.mark.parametrize("links", [1, 10])
+def test_detail_pages_queries_do_not_grow_with_links(client, django_assert_num_queries, links):
+    organisation, person, source = OrganisationFactory(), PersonFactory(), SourceFactory()
+    for _ in range(links):
+        event = PublishedEventFactory()
+        EventOrganisationFactory(event=event, organisation=organisation)
+        EventOrganisationFactory(event=event)
+        EventPersonFactory(event=event, person=person)
+        CitationFactory(event=event, source=source)
+        AffiliationFactory(person=person)
+        AffiliationFactory(organisation=organisation)
+    # event, prefetch organisations, people, citations with sources.
+    with django_assert_num_queries(4):
+        client.get(event.get_absolute_url())
+    # organisation with status, the event that set it, its events and their three prefetches, affiliations.
+    with django_assert_num_queries(7):
+        client.get(organisation.get_absolute_url())
+    # person with event count, prefetch affiliations, their events and their three prefetches.
+    with django_assert_num_queries(6):
+        client.get(person.get_absolute_url())
+    # source with event count, the events citing it and their three prefetches.
+    with django_assert_num_queries(5):
+        client.get(source.get_absolute_url())
+
+
+def test_the_timeline_applies_the_same_filters_as_the_events_list(client):
+    party = OrganisationFactory(slug="party", kind="political_party")
+    wanted = PublishedEventFactory(title="Wanted", date=datetime.date(2024, 1, 1), date_precision=DatePrecision.YEAR)
+    EventOrganisationFactory(event=wanted, organisation=party)
+    EventOrganisationFactory(event=wanted, organisation=party, role="other")
+    EventOrganisationFactory(event=PublishedEventFactory(title="Other"), organisation=OrganisationFactory())
+    query = "organisation=party&kind=political_party&from=2024-02&order=oldest"
+    response = client.get(f"/?{query}")
+    assert [event.title for event in response.context["object_list"]] == ["Wanted"]
+    assert "<strong>1</strong> event matches these filters" in text(response)
+    assert [event.title for event in client.get(f"/events/?{query}").context["object_list"]] == ["Wanted"]
+
+
+def test_each_record_has_a_stable_public_address():
+    event = PublishedEventFactory()
+    source = event.citations.get().source
+    assert event.get_absolute_url() == f"/events/{event.pk}/"
+    assert source.get_absolute_url() == f"/sources/{source.pk}/"
+    assert OrganisationFactory(slug="cmas").get_absolute_url() == "/organisations/cmas/"
+    assert PersonFactory(slug="mahmoud-dicko").get_absolute_url() == "/people/mahmoud-dicko/"
+
+
+def test_a_suspension_stops_counting_the_day_after_it_ends_without_a_restart(client, monkeypatch):
+    organisation = OrganisationFactory()
+    suspension = PublishedEventFactory(
+        event_type=EventType.SUSPENSION, date=datetime.date(2024, 3, 6), end_date=datetime.date(2024, 6, 30)
+    )
+    EventOrganisationFactory(organisation=organisation, event=suspension)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 6, 30))
+    assert "status-suspended" in text(client.get("/organisations/"))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 7, 1))
+    assert "status-active" in text(client.get("/organisations/"))
+    assert "status-active" in text(client.get(organisation.get_absolute_url()))
