@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicspace.dates import parse_iso_partial
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Role, Source
+from events.views import EVENT_CSV_HEADER
 from organisations.models import Organisation, Person
 from organisations.services import normalise
 
@@ -204,6 +205,9 @@ class Import:
             if value in ("", None) and model_field.has_default():
                 value = model_field.get_default()
             data[field] = value
+        if "other_names" in cells and "other_names" in self.form_fields:
+            # One per line in the record, "; "-joined in the export's single cell.
+            data["other_names"] = "\n".join(split_many(cells["other_names"]))
         return data, {}
 
     @property
@@ -253,11 +257,6 @@ class Import:
         pass
 
 
-def other_names_cell(cells, data):
-    if "other_names" in cells:
-        data["other_names"] = "\n".join(split_many(cells["other_names"]))
-
-
 class OrganisationImport(Import):
     model = Organisation
     label = _("organisations")
@@ -268,22 +267,12 @@ class OrganisationImport(Import):
         data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
         return (normalise(data.get("name", "")), str(data.get("country", "")))
 
-    def form_data(self, cells, row_errors, instance):
-        data, relations = super().form_data(cells, row_errors, instance)
-        other_names_cell(cells, data)
-        return data, relations
-
 
 class PersonImport(Import):
     model = Person
     label = _("people")
     required_columns = ["id", "name"]
     form_fields = ["name", "country", "description", "other_names"]
-
-    def form_data(self, cells, row_errors, instance):
-        data, relations = super().form_data(cells, row_errors, instance)
-        other_names_cell(cells, data)
-        return data, relations
 
 
 class SourceImport(Import):
@@ -319,18 +308,8 @@ def partial_date(text, column, row_errors, required=True):
 class EventImport(Import):
     model = Event
     label = _("events")
-    required_columns = [
-        "id",
-        "date",
-        "date_precision",
-        "type",
-        "title",
-        "summary",
-        "organisations",
-        "people",
-        "sources",
-        "country",
-    ]
+    # Every column of the public export, so that a file from elsewhere is laid out as one; cells may be blank.
+    required_columns = [column for column in EVENT_CSV_HEADER if column not in ("url", "source_links")]
     columns = {"type": "event_type"}
     form_fields = [
         "title",
