@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,7 +21,9 @@ SESSION_KEY = "csv_import"
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=[(kind, kind) for kind in IMPORTS])
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=[(kind, capfirst(importer.label)) for kind, importer in IMPORTS.items()]
+    )
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, with the columns of the public site's CSV export, at most 5 MB."),

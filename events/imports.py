@@ -90,6 +90,19 @@ def clean_cell(value):
     return value.strip()
 
 
+def clean_cells(row):
+    """The row's cells through ``clean_cell``, and a (column, message) for each formula refused."""
+    cells, errors = {}, []
+    for column, value in row.items():
+        try:
+            cells[column] = clean_cell(value)
+        except ValueError:
+            errors.append(
+                (column, _("Starts with %(char)r, which a spreadsheet runs as a formula.") % {"char": value[0]})
+            )
+    return cells, errors
+
+
 def split_many(value):
     return [part.strip() for part in value.split(MANY_SEPARATOR) if part.strip()]
 
@@ -142,19 +155,13 @@ class Import:
         return forms.modelform_factory(self.model, fields=self.form_fields, formfield_callback=formfield)
 
     def validate(self):
-        existing = self.model._default_manager.in_bulk({int(row["id"]) for row in self.rows if row["id"].isdigit()})
+        """Check every row; returns the list of RowError (empty when the file may be saved)."""
+        ids = {int(row["id"]) for row in self.rows if row["id"].isdigit()}
+        existing = self.model._default_manager.in_bulk(ids)
         form_class = self.form_class()
-        keys = {}
+        first_row_with = {}
         for number, row in enumerate(self.rows, start=2):
-            row_errors = []
-            cells = {}
-            for column, value in row.items():
-                try:
-                    cells[column] = clean_cell(value)
-                except ValueError:
-                    row_errors.append(
-                        (column, _("Starts with %(char)r, which a spreadsheet runs as a formula.") % {"char": value[0]})
-                    )
+            cells, row_errors = clean_cells(row)
             instance = None
             if cells.get("id"):
                 instance = existing.get(int(cells["id"])) if cells["id"].isdigit() else None
@@ -162,20 +169,13 @@ class Import:
                     row_errors.append(("id", _("No record with this id: leave it empty to add a new one.")))
             data, relations = self.form_data(cells, row_errors, instance)
             form = form_class(data, instance=instance)
-            if not form.is_valid():
-                field_columns = {field: column for column, field in self.columns.items()}
-                already = {column for column, _message in row_errors}  # one message per cell: the first is clearest
-                for field, messages in form.errors.items():
-                    column = field_columns.get(field, field if field in row else "—")
-                    if column not in already:
-                        row_errors.extend((column, message) for message in messages)
+            row_errors.extend(self.form_errors(form, row, row_errors))
             key = self.unique_key(form)
-            if key is not None:
-                if key in keys:
-                    row_errors.append(
-                        ("name", _("Row %(row)d of this file already has this name.") % {"row": keys[key]})
-                    )
-                keys.setdefault(key, number)
+            if key is not None and key in first_row_with:
+                row_errors.append(
+                    ("name", _("Row %(row)d of this file already has this name.") % {"row": first_row_with[key]})
+                )
+            first_row_with.setdefault(key, number)
             if (
                 not row_errors
                 and instance
@@ -189,6 +189,19 @@ class Import:
             if not row_errors:
                 self.prepared.append((form, relations))
         return self.errors
+
+    def form_errors(self, form, row, row_errors):
+        """The form's errors as (column, message), leaving out cells that already have one: the first is clearest."""
+        if form.is_valid():
+            return []
+        column_of = {field: column for column, field in self.columns.items()}
+        already = {column for column, _message in row_errors}
+        errors = []
+        for field, messages in form.errors.items():
+            column = column_of.get(field, field if field in row else "—")
+            if column not in already:
+                errors.extend((column, message) for message in messages)
+        return errors
 
     def form_data(self, cells, row_errors, instance):
         """The form's data from the row's cells, and what is saved beside the record (links to other records).
