@@ -298,3 +298,24 @@ def test_the_event_form_starts_with_the_configured_country(reviewer_client, sett
     response = reviewer_client.get(admin_url("events.event", "add"))
 
     assert response.context["adminform"].form.initial["country"] == "ML"
+
+
+def test_a_citation_without_its_quoted_passage_is_refused_on_a_published_event(reviewer_client):
+    citation = CitationFactory(quote="")
+
+    response = reviewer_client.post(
+        admin_url("events.event", "change", citation.event.pk), change_form(citation, status="published")
+    )
+
+    assert "copy the passage here" in response.content.decode()
+    citation.event.refresh_from_db()
+    assert citation.event.status == EventStatus.DRAFT
+
+
+def test_the_publish_action_refuses_a_draft_whose_citations_quote_nothing(reviewer_client):
+    event = CitationFactory(quote="").event
+
+    reviewer_client.post(admin_url("events.event", "changelist"), {"action": "publish", "_selected_action": [event.pk]})
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT
