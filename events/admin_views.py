@@ -69,6 +69,7 @@ def check(kind, data, context):
         return None
     importer = IMPORTS[kind](rows)
     context["row_errors"] = importer.validate()
+    context["row_warnings"] = importer.warnings
     context["counts"] = importer.counts
     context["row_count"] = len(rows)
     return importer

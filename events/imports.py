@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import models, transaction
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from civicspace.dates import parse_iso_partial
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Role, Source
 from events.views import EVENT_CSV_HEADER
 from organisations.models import Organisation, Person
-from organisations.services import normalise
+from organisations.services import LookAlikes, normalise
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_LINE_BYTES = 64 * 1024
@@ -148,6 +149,7 @@ class Import:
         self.rows = rows
         self.prepared = []  # (form, relations) per valid row
         self.errors = []
+        self.warnings = []  # worth a look, but no reason to refuse the file
         self.unchanged = 0
         self.slugs = set()
 
@@ -188,7 +190,15 @@ class Import:
             self.errors.extend(RowError(number, column, message) for column, message in row_errors)
             if not row_errors:
                 self.prepared.append((form, relations))
+                if instance is None:
+                    self.warnings.extend(
+                        RowError(number, column, message) for column, message in self.look_alikes(form)
+                    )
         return self.errors
+
+    def look_alikes(self, form):
+        """(column, message) for each existing record a new row looks like."""
+        return []
 
     def form_errors(self, form, row, row_errors):
         """The form's errors as (column, message), leaving out cells that already have one: the first is clearest."""
@@ -270,6 +280,17 @@ class Import:
         pass
 
 
+def look_alike_warnings(records):
+    return [
+        (
+            "name",
+            _("Looks like %(record)s (id %(id)d), already recorded: put its id in the row to update it instead.")
+            % {"record": record, "id": record.pk},
+        )
+        for record in records
+    ]
+
+
 class OrganisationImport(Import):
     model = Organisation
     label = _("organisations")
@@ -280,12 +301,28 @@ class OrganisationImport(Import):
         data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
         return (normalise(data.get("name", "")), str(data.get("country", "")))
 
+    def look_alikes(self, form):
+        data = form.cleaned_data
+        found = self.index.like(data["name"], data.get("acronym", ""), str(data.get("country", "")))
+        return look_alike_warnings(found)
+
+    @cached_property
+    def index(self):
+        return LookAlikes(Organisation)
+
 
 class PersonImport(Import):
     model = Person
     label = _("people")
     required_columns = ["id", "name"]
     form_fields = ["name", "country", "description", "other_names"]
+
+    def look_alikes(self, form):
+        return look_alike_warnings(self.index.like(form.cleaned_data["name"]))
+
+    @cached_property
+    def index(self):
+        return LookAlikes(Person)
 
 
 class SourceImport(Import):

@@ -14,30 +14,40 @@ def normalise(text):
     return " ".join(bare.casefold().split())
 
 
-def known_names(record):
-    return {normalise(name) for name in [record.name, *record.other_names_list]}
+class LookAlikes:
+    """Every organisation or person indexed by their normalised names (and, for organisations, acronym and country),
+    so that many names can be checked against one read of the table.
+
+    Normalising accents is not portable SQL, and the tracker holds thousands of records, not millions: revisit with
+    a stored normalised column if that changes.
+    """
+
+    def __init__(self, model):
+        fields = ["name", "other_names"] + (["acronym", "country"] if model is Organisation else [])
+        self.by_name, self.by_acronym = {}, {}
+        for record in model.objects.only(*fields):
+            for name in [record.name, *record.other_names_list]:
+                self.by_name.setdefault(normalise(name), []).append(record)
+            if getattr(record, "acronym", ""):
+                self.by_acronym.setdefault((normalise(record.acronym), str(record.country)), []).append(record)
+
+    def like(self, name, acronym="", country="", exclude_pk=None):
+        """Records named ``name`` (ignoring case and accents), or with ``acronym`` in ``country``."""
+        found = self.by_name.get(normalise(name), []) if normalise(name) else []
+        if normalise(acronym):
+            found = found + self.by_acronym.get((normalise(acronym), country), [])
+        return [record for record in dict.fromkeys(found) if record.pk != exclude_pk]
 
 
-# Both lookups read every record once and compare in Python: normalising accents is not portable SQL, and the
-# tracker holds thousands of organisations, not millions. Revisit with a stored normalised column if that changes.
 def similar_organisations(name, acronym="", country="", exclude_pk=None):
-    """Organisations whose name (or one of their other names) matches ``name``, or with the same acronym in the
-    same country."""
-    key, short = normalise(name), normalise(acronym)
-    candidates = Organisation.objects.exclude(pk=exclude_pk).only("name", "acronym", "other_names", "country")
-    return [
-        organisation
-        for organisation in candidates
-        if (key and key in known_names(organisation))
-        or (short and normalise(organisation.acronym) == short and organisation.country == country)
-    ]
+    """Organisations named ``name`` (or with it among their other names), or with the same acronym in the same
+    country."""
+    return LookAlikes(Organisation).like(name, acronym, str(country or ""), exclude_pk)
 
 
 def similar_people(name, exclude_pk=None):
-    """People whose name (or one of their other names) matches ``name``."""
-    key = normalise(name)
-    candidates = Person.objects.exclude(pk=exclude_pk).only("name", "other_names")
-    return [person for person in candidates if key and key in known_names(person)]
+    """People named ``name`` (or with it among their other names)."""
+    return LookAlikes(Person).like(name, exclude_pk=exclude_pk)
 
 
 def merge_organisations(keep, other):

@@ -331,3 +331,16 @@ def test_a_neutralised_cell_loses_its_apostrophe():
     importer = EventImport([{**{column: "" for column in EVENT_HEADER}, **event_row(title=rows[0]["title"])}])
     importer.validate()
     assert importer.prepared[0][0].cleaned_data["title"] == "-5 protesters"
+
+
+def test_a_new_organisation_like_an_existing_one_is_pointed_out_but_not_refused(reviewer_client):
+    existing = OrganisationFactory(name="Société Civile", country="ML")
+    header = ["id", "name", "url", "acronym", "kind", "status", "status_event_url", "country", "events"]
+    row = ["", "societe civile", "", "", "ngo", "", "", "SN", "0"]
+
+    response = check(reviewer_client, "organisations", as_csv(header, [row]))
+
+    assert response.context["row_errors"] == []
+    assert [(warning.row, warning.column) for warning in response.context["row_warnings"]] == [(2, "name")]
+    assert f"(id {existing.pk})" in response.content.decode()
+    assert response.context["token"]
