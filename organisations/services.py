@@ -56,6 +56,7 @@ def merge_organisations(keep, other):
     Citations belong to events and sources, not to organisations, so they need no moving.
     """
     with transaction.atomic():
+        keep, other = _locked(keep, other)
         _move_links(other.event_links.all(), "organisation", keep, clash=["event", "role"])
         _move_links(other.affiliations.all(), "organisation", keep, clash=["person", "role"])
         extra = [other.name, *other.other_names_list]
@@ -72,10 +73,17 @@ def merge_organisations(keep, other):
 def merge_people(keep, other):
     """Move every event link and affiliation of ``other`` to ``keep``, keep their names, then delete them."""
     with transaction.atomic():
+        keep, other = _locked(keep, other)
         _move_links(other.event_links.all(), "person", keep, clash=["event", "role"])
         _move_links(other.affiliations.all(), "person", keep, clash=["organisation", "role"])
         _absorb(keep, other, [other.name, *other.other_names_list], fill=["description", "country"])
     return keep
+
+
+def _locked(keep, other):
+    """Both records as stored now, locked until the merge commits, so no edit made meanwhile is lost."""
+    rows = type(keep)._base_manager.select_for_update().in_bulk([keep.pk, other.pk])
+    return rows[keep.pk], rows[other.pk]
 
 
 def _move_links(links, field, keep, clash):
