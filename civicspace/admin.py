@@ -1,8 +1,12 @@
 """Admin pieces shared by the apps."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class CountryInUseListFilter(admin.SimpleListFilter):
@@ -19,3 +23,17 @@ class CountryInUseListFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(country=self.value())
         return queryset
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The history list, diffs and restore of django-simple-history, where restoring is a change like any other."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history checks only the restored copy and saves outside a transaction; a restore needs the change
+        # permission on the current record, and one transaction, for the stale-form check's row lock to hold.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if request.method == "POST":
+                current = self.get_object(request, unquote(object_id))
+                if current is None or not self.has_change_permission(request, current):
+                    raise PermissionDenied
+            return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,9 +1,10 @@
-"""Form pieces shared by the apps: entering a date known only to the month or year."""
+"""Form pieces shared by the apps: entering a date known only to the month or year; refusing stale saves."""
 
 import datetime
 from typing import NamedTuple
 
 from django import forms
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +120,49 @@ class PartialDateFormMixin:
             except forms.ValidationError as error:
                 self.add_error(field, error)
         return cleaned_data
+
+
+STALE_MESSAGE = _(
+    "This %(model)s was changed by %(user)s at %(time)s since you opened it. Your changes were not saved: "
+    "reload the page to see their version, then make your changes again."
+)
+
+
+class VersionCheckForm(forms.Form):
+    """Mix into the ModelForm of a ``VersionedModel``: refuse a save made from a form opened on an older version.
+
+    The version the form was opened on travels in a hidden field. ``clean`` locks the stored row (the admin saves
+    inside a transaction, so the lock holds until the save) and compares; the whole save, inlines included, is
+    refused if anyone saved in between, so the first save is never silently overwritten.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Read from the database, not the instance: a restore from history hands the form an old copy.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.initial["loaded_version"] = stored.first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        model = type(self.instance)
+        stored = model._default_manager.select_for_update().filter(pk=self.instance.pk).values_list("version")
+        current = stored.first()
+        if current is None:
+            return cleaned_data
+        if cleaned_data.get("loaded_version") != current[0]:
+            # add_error, not raise: the other clean steps (partial dates) must still finish for the form to redisplay.
+            self.add_error(None, forms.ValidationError(self.stale_message(), code="stale"))
+            return cleaned_data
+        self.instance.version = current[0]
+        return cleaned_data
+
+    def stale_message(self):
+        latest = self.instance.history.order_by("-history_date", "-history_id").select_related("history_user").first()
+        user = (latest.history_user.get_username() if latest and latest.history_user else None) or _("someone")
+        time = timezone.localtime(latest.history_date).strftime("%H:%M") if latest else "?"
+        return STALE_MESSAGE % {"model": self.instance._meta.verbose_name, "user": user, "time": time}

@@ -5,9 +5,10 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from civicspace.dates import DateCertainty, DatePrecision, format_partial, is_period_start, iso_partial
-from organisations.models import Organisation, OrganisationStatus, Person, published_event_count
+from organisations.models import Organisation, OrganisationStatus, Person, VersionedModel, published_event_count
 
 
 class EventType(models.TextChoices):
@@ -104,6 +105,7 @@ class Outcome(models.TextChoices):
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Role(models.TextChoices):
@@ -127,7 +129,7 @@ class SourceQuerySet(models.QuerySet):
         return self.annotate(event_count=published_event_count(Citation, "source"))
 
 
-class Source(models.Model):
+class Source(VersionedModel):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300)
     author = models.CharField(_("author"), max_length=300, blank=True, help_text=_("Only if the source names one."))
@@ -154,6 +156,7 @@ class Source(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -190,6 +193,19 @@ class Source(models.Model):
     @property
     def published_iso(self):
         return iso_partial(self.published_on, self.published_precision)
+
+
+def user_stamp(verbose_name=None):
+    """Who did something to a record; kept as empty if their account is deleted, the history keeps the rest."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=verbose_name,
+    )
 
 
 class EventQuerySet(models.QuerySet):
@@ -229,7 +245,7 @@ class EventQuerySet(models.QuerySet):
         return self.order_by("date", span.desc(), "id")
 
 
-class Event(models.Model):
+class Event(VersionedModel):
     title = models.CharField(_("title"), max_length=300)
     event_type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
     date = models.DateField(
@@ -287,34 +303,34 @@ class Event(models.Model):
         max_length=10,
         choices=EventStatus.choices,
         default=EventStatus.DRAFT,
-        help_text=_("Only published events are shown to the public. Publishing needs at least one citation."),
+        help_text=_(
+            "Only published events are shown to the public. Publishing needs at least one citation. "
+            "A published event is never deleted: it is withdrawn, and its page says so."
+        ),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = user_stamp(_("published by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawn_by = user_stamp(_("withdrawn by"))
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Shown on the public page of a withdrawn event: why it no longer stands."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = user_stamp()
+    updated_by = user_stamp()
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
         get_latest_by = "date"
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish, unpublish and withdraw events"))]
         indexes = [
             # The public timeline and lists: published events, newest first.
             models.Index(fields=["status", "-date"], name="events_event_status_date"),
@@ -377,6 +393,10 @@ class Event(models.Model):
     def is_published(self):
         return self.status == EventStatus.PUBLISHED
 
+    @property
+    def is_withdrawn(self):
+        return self.status == EventStatus.WITHDRAWN
+
 
 class Involvement(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TARGET, help_text=ROLE_HELP)
@@ -389,6 +409,8 @@ class Involvement(models.Model):
 class EventOrganisation(Involvement):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organisation_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="event_links")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "organisation__name"]
@@ -409,6 +431,8 @@ class EventPerson(Involvement):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="person_links")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="event_links")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "person__name"]
         verbose_name = _("person concerned")
@@ -426,19 +450,23 @@ class Citation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(
-        _("quoted passage"), help_text=_("The passage of the source that supports the event, copied exactly.")
+        _("quoted passage"),
+        blank=True,
+        help_text=_(
+            "The passage of the source that supports the event, copied exactly. "
+            "May stay empty on a draft (a bulk import names sources without quotes); needed to publish."
+        ),
     )
     location = models.CharField(
         _("where in the source"), max_length=100, blank=True, help_text=_('e.g. "paragraph 4".')
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "source__published_on", "id"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
-        constraints = [
-            models.CheckConstraint(condition=~Q(quote=""), name="events_citation_quote_not_blank"),
-        ]
 
     def __str__(self):
         return f"{self.source} – {self.quote[:60]}"

@@ -1,42 +1,87 @@
-"""Writes that the admin and later tools share: publishing and withdrawing events."""
+"""Writes that the admin and later tools share: publishing, unpublishing and withdrawing events.
+
+Who published an event and when is kept while it stays published or withdrawn, and cleared when it goes back
+to draft: the history keeps every earlier publication.
+"""
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from events.models import Citation, Event, EventStatus
 
+CHANGE_REASONS = {
+    EventStatus.PUBLISHED: "Published",
+    EventStatus.DRAFT: "Unpublished (back to draft)",
+    EventStatus.WITHDRAWN: "Withdrawn",
+}
+STATUS_FIELDS = ["status", "published_at", "published_by", "withdrawn_at", "withdrawn_by", "updated_by", "updated_at"]
+
+
+def record_status_change(event, previous_status, user):
+    """Stamp who moved ``event`` (not yet saved) from ``previous_status`` to its status, and when."""
+    if event.status == previous_status:
+        return
+    now = timezone.now()
+    if event.status == EventStatus.PUBLISHED:
+        event.published_at, event.published_by = now, user
+        event.withdrawn_at = event.withdrawn_by = None
+    elif event.status == EventStatus.WITHDRAWN:
+        event.withdrawn_at, event.withdrawn_by = now, user
+    else:
+        event.published_at = event.published_by = event.withdrawn_at = event.withdrawn_by = None
+
+
+def change_status(event, status, user, **values):
+    """Move ``event`` to ``status`` (setting ``values`` too) in one save, so the history shows one step."""
+    event.status, previous = status, event.status
+    record_status_change(event, previous, user)
+    for field, value in values.items():
+        setattr(event, field, value)
+    event.updated_by = user
+    event._history_user = user
+    event._change_reason = CHANGE_REASONS.get(status, "")  # shown in the admin's history list
+    event.save(update_fields=[*STATUS_FIELDS, *values])
+
 
 def publish_events(events, user):
-    """Publish the drafts among ``events`` that cite at least one source.
+    """Publish the drafts among ``events`` that quote at least one source.
 
-    Returns (published, refused): the events published now and the drafts refused because they cite nothing.
+    Returns (published, refused): the events published now and the drafts refused because they quote nothing.
     """
     published, refused = [], []
     with transaction.atomic():
         drafts = (
             Event.objects.filter(pk__in=events.values("pk"), status=EventStatus.DRAFT)
             .select_for_update()
-            .annotate(cited=Exists(Citation.objects.filter(event=OuterRef("pk"))))
+            .annotate(cited=Exists(Citation.objects.filter(event=OuterRef("pk")).exclude(quote="")))
             .order_by("pk")
         )
         for event in drafts:
             if not event.cited:
                 refused.append(event)
                 continue
-            event.status = EventStatus.PUBLISHED
-            event.updated_by = user
-            event.save(update_fields=["status", "updated_by", "updated_at"])
+            change_status(event, EventStatus.PUBLISHED, user)
             published.append(event)
     return published, refused
 
 
 def unpublish_events(events, user):
     """Return published events among ``events`` to draft; returns the events changed."""
+    return _move(events, EventStatus.PUBLISHED, EventStatus.DRAFT, user)
+
+
+def withdraw_events(events, user, reason=""):
+    """Withdraw the published events among ``events``: off the lists, their page says why; returns them."""
+    return _move(events, EventStatus.PUBLISHED, EventStatus.WITHDRAWN, user, withdrawal_reason=reason)
+
+
+def _move(events, from_status, to_status, user, **values):
     changed = []
     with transaction.atomic():
-        for event in Event.objects.filter(pk__in=events.values("pk"), status=EventStatus.PUBLISHED).select_for_update():
-            event.status = EventStatus.DRAFT
-            event.updated_by = user
-            event.save(update_fields=["status", "updated_by", "updated_at"])
+        for event in (
+            Event.objects.filter(pk__in=events.values("pk"), status=from_status).select_for_update().order_by("pk")
+        ):
+            change_status(event, to_status, user, **values)
             changed.append(event)
     return changed

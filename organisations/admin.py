@@ -1,20 +1,128 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from civicspace.admin import CountryInUseListFilter
-from civicspace.forms import PartialDateField, PartialDateFormMixin
+from civicspace.admin import CountryInUseListFilter, HistoryAdmin
+from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
+from organisations import services
 from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
 
+CONFIRM_FIELD = "confirm_different"
 
-class OrganisationAdminForm(PartialDateFormMixin, forms.ModelForm):
+
+class DuplicateCheckForm(forms.Form):
+    """Mix into a ModelForm: warn, with links, when a new or renamed record looks like one already recorded, and
+    save only once the editor ticks that it is a different one."""
+
+    confirm_different = forms.BooleanField(required=False)
+    confirm_label = ""
+    watched_fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[CONFIRM_FIELD].label = self.confirm_label
+
+    def similar(self, cleaned_data):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        renamed = not self.instance.pk or any(field in self.changed_data for field in self.watched_fields)
+        if not renamed or cleaned_data.get(CONFIRM_FIELD) or not cleaned_data.get("name"):
+            return cleaned_data
+        similar = self.similar(cleaned_data)
+        if similar:
+            links = format_html_join(
+                ", ",
+                '<a href="{}" target="_blank">{}</a>',
+                ((reverse(admin_change_url(record), args=[record.pk]), str(record)) for record in similar),
+            )
+            self.add_error(
+                None,
+                format_html(
+                    "{} {}. {}",
+                    _("This looks like a record already in the tracker:"),
+                    links,
+                    _('Use that one, or tick "%(label)s" below and save again.') % {"label": self.confirm_label},
+                ),
+            )
+        return cleaned_data
+
+
+def admin_change_url(record):
+    return f"admin:{record._meta.app_label}_{record._meta.model_name}_change"
+
+
+class OrganisationAdminForm(DuplicateCheckForm, VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
     partial_dates = {"founded_on": "founded_precision"}
     founded_on = PartialDateField(label=_("Founded"), required=False, help_text=_("Only what the source says."))
+    confirm_label = _("This is a different organisation")
+    watched_fields = ["name", "acronym", "country"]
 
     class Meta:
         model = Organisation
         fields = "__all__"
+
+    def similar(self, cleaned_data):
+        return services.similar_organisations(
+            cleaned_data["name"], cleaned_data.get("acronym", ""), cleaned_data.get("country", ""), self.instance.pk
+        )
+
+
+class PersonAdminForm(DuplicateCheckForm, VersionCheckForm, forms.ModelForm):
+    confirm_label = _("This is a different person")
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def similar(self, cleaned_data):
+        return services.similar_people(cleaned_data["name"], self.instance.pk)
+
+
+class MergeAdminMixin:
+    """A "merge" action for exactly two selected records, with a page that asks which one to keep."""
+
+    actions = ["merge"]
+    merge_service = None
+
+    def get_fields(self, request, obj=None):
+        # The "different record" box only matters once a save has been refused as a likely duplicate.
+        fields = [field for field in super().get_fields(request, obj) if field != CONFIRM_FIELD]
+        return [CONFIRM_FIELD, *fields] if request.method == "POST" else fields
+
+    @admin.action(description=_("Merge the two selected records"), permissions=["delete"])
+    def merge(self, request, queryset):
+        records = list(queryset.order_by("pk")[:3])
+        if len(records) != 2:
+            self.message_user(request, _("Select exactly two records to merge."), messages.ERROR)
+            return None
+        by_pk = {str(record.pk): record for record in records}
+        keep = by_pk.get(request.POST.get("keep", ""))
+        if keep is None:
+            return TemplateResponse(
+                request,
+                "admin/organisations/merge_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Merge two records"),
+                    "opts": self.model._meta,
+                    "records": records,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        other = next(record for record in records if record is not keep)
+        type(self).merge_service(keep, other)
+        self.message_user(
+            request,
+            _("Merged %(other)s into %(keep)s; its names are kept as other names.") % {"other": other, "keep": keep},
+            messages.SUCCESS,
+        )
+        return None
 
 
 class StatusListFilter(admin.SimpleListFilter):
@@ -37,7 +145,8 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(MergeAdminMixin, HistoryAdmin):
+    merge_service = services.merge_organisations
     form = OrganisationAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "acronym", "kind", "country", "status_column", "event_count"]
@@ -53,6 +162,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         ("founded_on", "founded_precision"),
         "description",
         "slug",
+        "loaded_version",
     ]
 
     def get_queryset(self, request):
@@ -74,7 +184,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(MergeAdminMixin, HistoryAdmin):
+    merge_service = services.merge_people
+    form = PersonAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "description", "country", "event_count"]
     list_filter = [CountryInUseListFilter]

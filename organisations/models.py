@@ -6,12 +6,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from civicspace.dates import DatePrecision, format_partial, is_period_start
 
 
 def split_names(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class VersionedModel(models.Model):
+    """A record that counts its saves, so a form opened on an older version can be refused (civicspace.forms)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
 
 def published_event_count(link_model, field):
@@ -97,7 +114,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     name = models.CharField(_("name"), max_length=300, help_text=_("The name most used in the sources."))
     acronym = models.CharField(
         _("acronym"), max_length=50, blank=True, help_text=_("Only if a source gives it; never made up.")
@@ -121,6 +138,7 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -191,7 +209,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     name = models.CharField(_("name"), max_length=300)
     other_names = models.TextField(
         _("other names"),
@@ -217,6 +235,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -246,6 +265,8 @@ class Affiliation(models.Model):
     )
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person__name", "organisation__name"]

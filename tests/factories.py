@@ -27,18 +27,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-class EditorFactory(UserFactory):
-    """A staff member in the Editors group, not a superuser."""
+def staff_in(group_name, doc):
+    """A factory for a staff member, not a superuser, in a group the roles migration creates."""
 
-    is_staff = True
+    class Factory(UserFactory):
+        is_staff = True
 
-    class Meta:
-        skip_postgeneration_save = True
+        class Meta:
+            skip_postgeneration_save = True
 
-    @factory.post_generation
-    def editors_group(self, create, extracted, **kwargs):
-        if create:
-            self.groups.add(Group.objects.get(name="Editors"))
+        @factory.post_generation
+        def role(self, create, extracted, **kwargs):
+            if create:
+                self.groups.add(Group.objects.get(name=group_name))
+
+    Factory.__doc__ = doc
+    Factory.__name__ = Factory.__qualname__ = f"{group_name[:-1]}Factory"
+    return Factory
+
+
+ContributorFactory = staff_in("Contributors", "Writes and edits drafts; cannot publish.")
+ReviewerFactory = staff_in("Reviewers", "Publishes, unpublishes, withdraws and edits published events.")
+AdministratorFactory = staff_in("Administrators", "Manages users and groups.")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -25,16 +25,16 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
-def test_the_editors_group_is_created_by_a_migration_with_every_permission_it_needs():
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+def test_the_reviewers_group_is_created_by_a_migration_with_every_permission_it_needs():
+    codenames = set(Group.objects.get(name="Reviewers").permissions.values_list("codename", flat=True))
 
     for model in ["event", "source", "citation", "organisation", "person", "affiliation"]:
         assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_an_editor_who_is_not_a_superuser_sees_changelists_and_forms(editor_client, editor, model):
-    assert not editor.is_superuser
+def test_a_reviewer_who_is_not_a_superuser_sees_changelists_and_forms(reviewer_client, reviewer, model):
+    assert not reviewer.is_superuser
     organisation = OrganisationFactory()
     event = EventFactory()
     EventOrganisationFactory(event=event, organisation=organisation)
@@ -48,18 +48,18 @@ def test_an_editor_who_is_not_a_superuser_sees_changelists_and_forms(editor_clie
     }[model]
 
     for url in [admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", instance.pk)]:
-        response = editor_client.get(url)
+        response = reviewer_client.get(url)
         assert response.status_code == 200, url
 
 
-def test_the_event_changelist_filters_by_year_type_status_and_organisation(editor_client):
+def test_the_event_changelist_filters_by_year_type_status_and_organisation(reviewer_client):
     organisation = OrganisationFactory(name="Kaoural Renouveau")
     wanted = EventFactory(title="Wanted", date=datetime.date(2024, 2, 28))
     EventOrganisationFactory(event=wanted, organisation=organisation)
     EventFactory(title="Other year", date=datetime.date(2023, 12, 20))
     EventFactory(title="Other type", date=datetime.date(2024, 2, 1), event_type=EventType.ARREST)
 
-    response = editor_client.get(
+    response = reviewer_client.get(
         admin_url("events.event", "changelist"),
         {
             "year": "2024",
@@ -72,18 +72,18 @@ def test_the_event_changelist_filters_by_year_type_status_and_organisation(edito
     assert [event.title for event in response.context["cl"].result_list] == ["Wanted"]
 
 
-def test_a_malformed_year_filter_is_ignored_rather_than_failing(editor_client):
+def test_a_malformed_year_filter_is_ignored_rather_than_failing(reviewer_client):
     EventFactory()
 
-    response = editor_client.get(admin_url("events.event", "changelist"), {"year": "twenty"})
+    response = reviewer_client.get(admin_url("events.event", "changelist"), {"year": "twenty"})
 
     assert response.status_code == 200
 
 
-def test_autocomplete_finds_organisations_by_acronym_for_the_event_form(editor_client):
+def test_autocomplete_finds_organisations_by_acronym_for_the_event_form(reviewer_client):
     OrganisationFactory(name="Association of Pupils and Students of Mali", acronym="AEEM")
 
-    response = editor_client.get(
+    response = reviewer_client.get(
         reverse("admin:autocomplete"),
         {"term": "aeem", "app_label": "events", "model_name": "eventorganisation", "field_name": "organisation"},
     )
@@ -125,11 +125,29 @@ def event_form(**overrides):
     return data
 
 
-def test_an_editor_creates_an_event_with_a_citation_through_the_admin_form(editor_client, editor):
+def change_form(citation, **overrides):
+    """The POST data of the change form of ``citation``'s event as it is stored, with one citation row."""
+    event = citation.event
+    return event_form(
+        **{
+            "title": event.title,
+            "status": event.status,
+            "loaded_version": event.version,
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": citation.pk,
+            "citations-0-event": event.pk,
+            "citations-0-source": citation.source.pk,
+            "citations-0-quote": citation.quote,
+            **overrides,
+        }
+    )
+
+
+def test_a_reviewer_creates_an_event_with_a_citation_through_the_admin_form(reviewer_client, reviewer):
     source = SourceFactory()
     organisation = OrganisationFactory(name="Kaoural Renouveau")
 
-    response = editor_client.post(
+    response = reviewer_client.post(
         admin_url("events.event", "add"),
         event_form(
             **{
@@ -148,13 +166,13 @@ def test_an_editor_creates_an_event_with_a_citation_through_the_admin_form(edito
     event = Event.objects.get()
     assert event.date == datetime.date(2024, 2, 28)
     assert event.status == EventStatus.PUBLISHED
-    assert event.created_by == editor
+    assert event.created_by == reviewer
     assert event.citations.get().source == source
     assert list(event.organisations.all()) == [organisation]
 
 
-def test_a_month_precision_date_is_stored_as_the_first_of_the_month(editor_client):
-    editor_client.post(
+def test_a_month_precision_date_is_stored_as_the_first_of_the_month(reviewer_client):
+    reviewer_client.post(
         admin_url("events.event", "add"), event_form(date_day="", date_month="3", date_precision="month")
     )
 
@@ -172,49 +190,39 @@ def test_a_month_precision_date_is_stored_as_the_first_of_the_month(editor_clien
         ({"end_date": "2024-02-01"}, "The end date cannot be before the start date."),
     ],
 )
-def test_a_mistyped_date_gets_a_clear_message_and_nothing_is_saved(editor_client, overrides, message):
-    response = editor_client.post(admin_url("events.event", "add"), event_form(**overrides))
+def test_a_mistyped_date_gets_a_clear_message_and_nothing_is_saved(reviewer_client, overrides, message):
+    response = reviewer_client.post(admin_url("events.event", "add"), event_form(**overrides))
 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Event.objects.exists()
 
 
-def test_publishing_an_event_without_a_source_is_refused_with_a_clear_message(editor_client):
-    response = editor_client.post(admin_url("events.event", "add"), event_form(status="published"))
+def test_publishing_an_event_without_a_source_is_refused_with_a_clear_message(reviewer_client):
+    response = reviewer_client.post(admin_url("events.event", "add"), event_form(status="published"))
 
     assert response.status_code == 200
     assert "An event without a source cannot be published" in response.content.decode()
     assert not Event.objects.exists()
 
 
-def test_removing_the_last_citation_of_a_published_event_is_refused(editor_client):
+def test_removing_the_last_citation_of_a_published_event_is_refused(reviewer_client):
     citation = CitationFactory(event__status=EventStatus.PUBLISHED)
     event = citation.event
-    data = event_form(
-        **{
-            "title": event.title,
-            "status": "published",
-            "citations-INITIAL_FORMS": "1",
-            "citations-0-id": citation.pk,
-            "citations-0-event": event.pk,
-            "citations-0-source": citation.source.pk,
-            "citations-0-quote": citation.quote,
-            "citations-0-DELETE": "on",
-        }
-    )
 
-    response = editor_client.post(admin_url("events.event", "change", event.pk), data)
+    response = reviewer_client.post(
+        admin_url("events.event", "change", event.pk), change_form(citation, **{"citations-0-DELETE": "on"})
+    )
 
     assert "An event without a source cannot be published" in response.content.decode()
     assert Citation.objects.filter(pk=citation.pk).exists()
 
 
-def test_the_publish_action_publishes_sourced_drafts_and_refuses_unsourced_ones(editor_client, editor):
+def test_the_publish_action_publishes_sourced_drafts_and_refuses_unsourced_ones(reviewer_client, reviewer):
     sourced = CitationFactory(event__title="Sourced").event
     unsourced = EventFactory(title="Unsourced")
 
-    response = editor_client.post(
+    response = reviewer_client.post(
         admin_url("events.event", "changelist"),
         {"action": "publish", "_selected_action": [sourced.pk, unsourced.pk]},
         follow=True,
@@ -222,26 +230,28 @@ def test_the_publish_action_publishes_sourced_drafts_and_refuses_unsourced_ones(
 
     sourced.refresh_from_db()
     unsourced.refresh_from_db()
-    assert (sourced.status, sourced.updated_by) == (EventStatus.PUBLISHED, editor)
+    assert (sourced.status, sourced.updated_by) == (EventStatus.PUBLISHED, reviewer)
     assert unsourced.status == EventStatus.DRAFT
     text = response.content.decode()
     assert "Published 1 event." in text
     assert "An event without a source cannot be published" in text and "Unsourced" in text
 
 
-def test_the_unpublish_action_returns_events_to_draft(editor_client):
+def test_the_unpublish_action_returns_events_to_draft(reviewer_client):
     event = CitationFactory(event__status=EventStatus.PUBLISHED).event
 
-    editor_client.post(admin_url("events.event", "changelist"), {"action": "unpublish", "_selected_action": [event.pk]})
+    reviewer_client.post(
+        admin_url("events.event", "changelist"), {"action": "unpublish", "_selected_action": [event.pk]}
+    )
 
     event.refresh_from_db()
     assert event.status == EventStatus.DRAFT
 
 
-def test_an_organisation_with_the_same_name_in_the_same_country_gets_a_clear_message(editor_client):
+def test_an_organisation_with_the_same_name_in_the_same_country_gets_a_clear_message(reviewer_client):
     OrganisationFactory(name="Kaoural Renouveau", country="ML")
 
-    response = editor_client.post(
+    response = reviewer_client.post(
         admin_url("organisations.organisation", "add"),
         {
             "name": "kaoural renouveau",
@@ -259,21 +269,21 @@ def test_an_organisation_with_the_same_name_in_the_same_country_gets_a_clear_mes
     assert "An organisation with this name already exists in this country." in response.content.decode()
 
 
-def test_the_organisation_changelist_shows_the_derived_status(editor_client):
+def test_the_organisation_changelist_shows_the_derived_status(reviewer_client):
     organisation = OrganisationFactory(name="Observatory")
     event = CitationFactory(event__status=EventStatus.PUBLISHED).event
     EventOrganisationFactory(event=event, organisation=organisation)
 
-    response = editor_client.get(admin_url("organisations.organisation", "changelist"), {"status": "dissolved"})
+    response = reviewer_client.get(admin_url("organisations.organisation", "changelist"), {"status": "dissolved"})
 
     assert [row.name for row in response.context["cl"].result_list] == ["Observatory"]
 
 
-def test_the_country_filter_lists_only_the_countries_in_use(editor_client):
+def test_the_country_filter_lists_only_the_countries_in_use(reviewer_client):
     EventFactory(country="ML")
     EventFactory(country="BF")
 
-    response = editor_client.get(admin_url("events.event", "changelist"), {"country": "BF"})
+    response = reviewer_client.get(admin_url("events.event", "changelist"), {"country": "BF"})
 
     country_filter = next(
         spec for spec in response.context["cl"].filter_specs if isinstance(spec, CountryInUseListFilter)
@@ -282,9 +292,30 @@ def test_the_country_filter_lists_only_the_countries_in_use(editor_client):
     assert [event.country.code for event in response.context["cl"].result_list] == ["BF"]
 
 
-def test_the_event_form_starts_with_the_configured_country(editor_client, settings):
+def test_the_event_form_starts_with_the_configured_country(reviewer_client, settings):
     settings.TRACKER_DEFAULT_COUNTRY = "ML"
 
-    response = editor_client.get(admin_url("events.event", "add"))
+    response = reviewer_client.get(admin_url("events.event", "add"))
 
     assert response.context["adminform"].form.initial["country"] == "ML"
+
+
+def test_a_citation_without_its_quoted_passage_is_refused_on_a_published_event(reviewer_client):
+    citation = CitationFactory(quote="")
+
+    response = reviewer_client.post(
+        admin_url("events.event", "change", citation.event.pk), change_form(citation, status="published")
+    )
+
+    assert "copy the passage here" in response.content.decode()
+    citation.event.refresh_from_db()
+    assert citation.event.status == EventStatus.DRAFT
+
+
+def test_the_publish_action_refuses_a_draft_whose_citations_quote_nothing(reviewer_client):
+    event = CitationFactory(quote="").event
+
+    reviewer_client.post(admin_url("events.event", "changelist"), {"action": "publish", "_selected_action": [event.pk]})
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT

@@ -11,12 +11,12 @@ pytestmark = pytest.mark.django_db
 def test_seed_loads_the_fixtures_into_an_empty_database_and_never_over_them():
     call_command("seed", verbosity=0)
     event = Event.objects.get(title__icontains="Kaoural")
-    event.title = "Corrected by an editor"
+    event.title = "Corrected by an reviewer"
     event.save()
 
     call_command("seed", verbosity=0)
 
-    assert Event.objects.filter(title="Corrected by an editor").exists()
+    assert Event.objects.filter(title="Corrected by an reviewer").exists()
     assert Event.objects.count() == 28
 
 

@@ -3,11 +3,10 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from events.models import Citation, Event, EventOrganisation, EventStatus, EventType, Outcome, Role
+from events.models import Event, EventOrganisation, EventStatus, EventType, Outcome, Role
 from organisations.models import Affiliation, Organisation, OrganisationStatus
 from tests.factories import (
     AffiliationFactory,
-    CitationFactory,
     EventFactory,
     EventOrganisationFactory,
     OrganisationFactory,
@@ -46,7 +45,6 @@ def test_organisation_names_are_unique_per_country_ignoring_case():
         (EventFactory, Event, {"outcome": "unknown"}),
         (EventFactory, Event, {"status": "archived"}),
         (EventFactory, Event, {"end_date": datetime.date(2024, 3, 5)}),
-        (CitationFactory, Citation, {"quote": ""}),
         (EventOrganisationFactory, EventOrganisation, {"role": "bystander"}),
         (
             AffiliationFactory,

@@ -16,4 +16,6 @@ class Command(BaseCommand):
             return
         fixtures = sorted(str(path) for path in Path(settings.BASE_DIR, "fixtures").glob("*.json"))
         call_command("loaddata", *fixtures, verbosity=options["verbosity"])
+        # loaddata writes no history; give each seeded record its first version, so it can be restored to later.
+        call_command("populate_history", auto=True, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Loaded the seed data: {Event.objects.count()} events."))
