@@ -1,9 +1,10 @@
+from django.shortcuts import render
 from django.views.generic import DetailView, TemplateView
 
 from civicspace.views import CsvExportMixin, PublicFilterView, joined
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
-from .models import EVENT_TYPE_DEFINITIONS, Citation, Event, EventType, Source
+from .models import EVENT_TYPE_DEFINITIONS, Citation, Event, EventStatus, EventType, Source
 
 EVENT_CSV_HEADER = [
     "id",
@@ -70,8 +71,15 @@ class EventCsvView(CsvExportMixin, EventListView):
 
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.published().for_listing()
+    queryset = Event.objects.filter(status__in=[EventStatus.PUBLISHED, EventStatus.WITHDRAWN]).for_listing()
     context_object_name = "event"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.is_withdrawn:
+            # 410 Gone, not 404: the address was public and may be cited; the notice shows nothing of the event.
+            return render(request, "events/event_withdrawn.html", {"event": self.object}, status=410)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 class SourceListView(PublicFilterView):

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from civicspace.dates import DatePrecision
-from events.models import EventType
+from events.models import Event, EventStatus, EventType
 
 from .factories import (
     AffiliationFactory,
@@ -107,6 +107,22 @@ def test_drafts_never_appear_in_a_list_or_count(client):
 def test_a_draft_event_page_is_not_found(client):
     draft = EventFactory()
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_withdrawn_event_page_answers_gone_with_its_reason_and_nothing_of_the_event(client):
+    event = PublishedEventFactory(
+        title="Withdrawn claim", summary="A summary no longer shown", withdrawal_reason="The source retracted it."
+    )
+    Event.objects.filter(pk=event.pk).update(status=EventStatus.WITHDRAWN)
+
+    response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 410
+    page = text(response)
+    assert "The source retracted it." in page
+    assert "Withdrawn claim" not in page and "A summary no longer shown" not in page
+    csv_text = b"".join(client.get("/events.csv").streaming_content).decode()
+    assert "Withdrawn claim" not in text(client.get("/events/")) + csv_text
 
 
 def test_a_draft_dissolution_does_not_change_an_organisations_status(client):
