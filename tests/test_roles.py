@@ -183,18 +183,6 @@ def test_a_contributor_cannot_withdraw(contributor_client):
     assert event.status == EventStatus.PUBLISHED
 
 
-def test_the_withdrawn_notice_names_the_event_and_the_reason(rf):
-    from django.template.loader import render_to_string
-
-    event = PublishedEventFactory.build(
-        title="Party dissolved", status=EventStatus.WITHDRAWN, withdrawal_reason="Wrong country."
-    )
-
-    html = render_to_string("events/event_withdrawn.html", {"event": event})
-
-    assert "Party dissolved" in html and "Wrong country." in html
-
-
 def test_a_contributor_drafts_an_article_and_a_reviewer_publishes_it_with_each_step_in_the_history(
     contributor_client, contributor, reviewer_client, reviewer
 ):
