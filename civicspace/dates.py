@@ -7,6 +7,7 @@ so that it sorts and filters with plain date comparisons; these helpers display 
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,15 @@ def period_end(value, precision):
 
 def is_period_start(value, precision):
     return value == period_start(value, precision)
+
+
+def validate_period_start(field, value, precision):
+    """Model-level check that a stored partial date is the first day of its period, raising on ``field``."""
+    if value and not is_period_start(value, precision):
+        raise ValidationError(
+            {field: _("A date at month or year precision is stored as the first day of its period.")},
+            code="not_period_start",
+        )
 
 
 def iso_partial(value, precision):

@@ -1,5 +1,4 @@
 from django.conf import global_settings, settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
@@ -7,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from civicspace.dates import DateCertainty, DatePrecision, format_partial, is_period_start, iso_partial
+from civicspace.dates import DateCertainty, DatePrecision, format_partial, iso_partial, validate_period_start
 from organisations.models import Organisation, OrganisationStatus, Person, VersionedModel, published_event_count
 
 
@@ -181,10 +180,7 @@ class Source(VersionedModel):
         return reverse("events:source-detail", kwargs={"pk": self.pk})
 
     def clean(self):
-        if self.published_on and not is_period_start(self.published_on, self.published_precision):
-            raise ValidationError(
-                {"published_on": _("A date at month or year precision is stored as the first day of its period.")}
-            )
+        validate_period_start("published_on", self.published_on, self.published_precision)
 
     @property
     def published_display(self):
@@ -361,10 +357,7 @@ class Event(VersionedModel):
         return reverse("events:event-detail", kwargs={"pk": self.pk})
 
     def clean(self):
-        if self.date and not is_period_start(self.date, self.date_precision):
-            raise ValidationError(
-                {"date": _("A date at month or year precision is stored as the first day of its period.")}
-            )
+        validate_period_start("date", self.date, self.date_precision)
 
     @property
     def date_display(self):

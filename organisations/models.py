@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from civicspace.dates import DatePrecision, format_partial, is_period_start
+from civicspace.dates import DatePrecision, format_partial, validate_period_start
 
 
 def split_names(text):
@@ -168,10 +167,7 @@ class Organisation(VersionedModel):
         return reverse("organisations:organisation-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.founded_on and not is_period_start(self.founded_on, self.founded_precision):
-            raise ValidationError(
-                {"founded_on": _("A date at month or year precision is stored as the first day of its period.")}
-            )
+        validate_period_start("founded_on", self.founded_on, self.founded_precision)
 
     @property
     def other_names_list(self):

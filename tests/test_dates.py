@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from civicspace.dates import (
     DateCertainty,
@@ -73,3 +74,13 @@ def test_a_month_precision_event_sorts_before_the_days_of_that_month():
 
     assert list(Event.objects.chronological(newest_first=False)) == [earlier, year, month, day]
     assert list(Event.objects.all()) == [day, month, year, earlier]
+
+
+@pytest.mark.django_db
+def test_model_validation_refuses_a_partial_date_that_is_not_the_start_of_its_period():
+    event = EventFactory.build(date=MARCH_6, date_precision=DatePrecision.MONTH)
+
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean(exclude=["country"])
+
+    assert "stored as the first day of its period" in str(refused.value.message_dict["date"])
