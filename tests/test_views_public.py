@@ -433,3 +433,10 @@ def test_a_suspension_stops_counting_the_day_after_it_ends_without_a_restart(cli
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 7, 1))
     assert "status-active" in text(client.get("/organisations/"))
     assert "status-active" in text(client.get(organisation.get_absolute_url()))
+
+
+def test_the_favicon_address_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
