@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from civicspace.filters import PartialDateFilter, SearchFilter, StableOrderingFilter, rename_filters
+from civicspace.filters import (
+    PartialDateFilter,
+    QuickSelect,
+    QuickSelectMultiple,
+    SearchFilter,
+    StableOrderingFilter,
+    rename_filters,
+)
 from organisations.models import Organisation, OrganisationKind, Person
 
 from .models import Citation, Event, EventType, Outcome, Source
@@ -49,6 +56,7 @@ class EventFilter(django_filters.FilterSet):
         queryset=Organisation.objects.all(),
         distinct=True,
         label=_("Organisation"),
+        widget=QuickSelectMultiple,
     )
     kind = django_filters.MultipleChoiceFilter(
         field_name="organisations__kind",
@@ -57,13 +65,18 @@ class EventFilter(django_filters.FilterSet):
         label=_("Organisation kind"),
     )
     person = django_filters.ModelMultipleChoiceFilter(
-        field_name="people__slug", to_field_name="slug", queryset=Person.objects.all(), distinct=True, label=_("Person")
+        field_name="people__slug",
+        to_field_name="slug",
+        queryset=Person.objects.all(),
+        distinct=True,
+        label=_("Person"),
+        widget=QuickSelectMultiple,
     )
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"), widget=QuickSelect)
     location = django_filters.CharFilter(lookup_expr="icontains", max_length=200, label=_("Location"))
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
     source = django_filters.ModelChoiceFilter(
-        field_name="sources", queryset=Source.objects.all(), distinct=True, label=_("Source")
+        field_name="sources", queryset=Source.objects.all(), distinct=True, label=_("Source"), widget=QuickSelect
     )
     publisher = django_filters.CharFilter(
         field_name="sources__publisher",

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from civicspace.filters import SearchFilter, StableOrderingFilter
+from civicspace.filters import QuickSelect, SearchFilter, StableOrderingFilter
 from events.models import EventOrganisation, EventPerson, EventStatus, EventType, Role
 
 from .models import Organisation, OrganisationKind, OrganisationStatus, Person
@@ -56,6 +56,7 @@ class PersonFilter(django_filters.FilterSet):
         distinct=True,
         label=_("Organisation"),
         help_text=_("People affiliated with it."),
+        widget=QuickSelect,
     )
     role = django_filters.ChoiceFilter(
         choices=Role.choices,

@@ -86,20 +86,24 @@ class OrganisationQuerySet(models.QuerySet):
         if published_only:
             links = links.filter(event__status=EventStatus.PUBLISHED)
         today = timezone.localdate()
+        # The status is worked out inside the subquery, so the database looks up the latest event once per row
+        # for the status and once for the event, rather than once per branch of a CASE.
+        status_of_link = Case(
+            *[
+                When(
+                    Q(event__event_type=event_type) & (Q(event__end_date__isnull=True) | Q(event__end_date__gte=today)),
+                    then=Value(status),
+                )
+                for event_type, status in STATUS_BY_EVENT_TYPE.items()
+            ],
+            default=Value(OrganisationStatus.ACTIVE),
+            output_field=models.CharField(),
+        )
         return self.annotate(
             status_event_id=Subquery(links.values("event_id")[:1]),
-            status_event_type=Subquery(links.values("event__event_type")[:1]),
-            status_event_end=Subquery(links.values("event__end_date")[:1]),
-            status=Case(
-                *[
-                    When(
-                        Q(status_event_type=event_type)
-                        & (Q(status_event_end__isnull=True) | Q(status_event_end__gte=today)),
-                        then=Value(status),
-                    )
-                    for event_type, status in STATUS_BY_EVENT_TYPE.items()
-                ],
-                default=Value(OrganisationStatus.ACTIVE),
+            status=Coalesce(
+                Subquery(links.annotate(link_status=status_of_link).values("link_status")[:1]),
+                Value(OrganisationStatus.ACTIVE),
                 output_field=models.CharField(),
             ),
         )
