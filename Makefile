@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve seed test lint format migrations-check ci clean
+.PHONY: install run serve test lint format migrations-check ci clean
 
 install: $(VENV)/.installed
 
@@ -21,6 +21,13 @@ run: install
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py local_admin
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production-like: DEBUG off (set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL), static files collected and
+# served by WhiteNoise, gunicorn as the WSGI server.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn civicspace.wsgi --bind $(HOST) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 test: install
 	$(BIN)/pytest

@@ -1,7 +1,9 @@
 """What the public lists share: a FilterSet read from the query string, its errors, and a CSV twin that streams."""
 
 import csv
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -71,11 +73,13 @@ def active_filters(filterset, query):
 class PublicFilterView(FilterView):
     """A public list: filtered by its FilterSet, 50 a page; invalid filters answer 400 with the form's errors.
 
-    ``csv_url_name`` names the CSV twin, which takes the same query string.
+    ``csv_url_name`` and ``json_url_name`` name its twins, which take the same query string.
     """
 
     paginate_by = 50
     csv_url_name = None
+    json_url_name = None
+    feed_url_name = None
 
     def dispatch(self, request, *args, **kwargs):
         problem = query_string_problem(request)
@@ -102,8 +106,10 @@ class PublicFilterView(FilterView):
         context["query"] = query.urlencode()
         options = self.filterset.queryset.model._meta
         context["noun_singular"], context["noun_plural"] = options.verbose_name, options.verbose_name_plural
-        if self.csv_url_name:
-            context["csv_url"] = reverse(self.csv_url_name)
+        for kind in ("csv", "json", "feed"):
+            url_name = getattr(self, f"{kind}_url_name")
+            if url_name:
+                context[f"{kind}_url"] = reverse(url_name)
         return context
 
 
@@ -161,6 +167,9 @@ class CsvExportMixin:
         if filterset.is_bound and not filterset.is_valid():
             return self.bad_request(filter_errors_as_text(filterset))
         rows = (self.csv_row(obj) for obj in filterset.qs.iterator(chunk_size=self.chunk_size))
+        return self.export_response(rows)
+
+    def export_response(self, rows):
         response = StreamingHttpResponse(csv_lines(self.csv_header, rows), content_type="text/csv; charset=utf-8")
         filename = f"{self.csv_name}-{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -171,3 +180,18 @@ class CsvExportMixin:
 
     def absolute_url(self, obj):
         return self.request.build_absolute_uri(obj.get_absolute_url())
+
+
+def json_lines(header, rows):
+    """A JSON array of objects keyed by the CSV's column names, one object per line, produced as rows come."""
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + "\n" + json.dumps(dict(zip(header, row, strict=True)), cls=DjangoJSONEncoder)
+    yield "\n]\n"
+
+
+class JsonExportMixin:
+    """Put before a CSV view: the same rows and columns as JSON (no formula guard: JSON is not a spreadsheet)."""
+
+    def export_response(self, rows):
+        return StreamingHttpResponse(json_lines(self.csv_header, rows), content_type="application/json")

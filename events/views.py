@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.views.generic import DetailView, TemplateView
 
-from civicspace.views import CsvExportMixin, PublicFilterView, joined
+from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
 from .models import EVENT_TYPE_DEFINITIONS, Citation, Event, EventStatus, EventType, Source
@@ -33,6 +33,8 @@ class TimelineView(PublicFilterView):
     queryset = Event.objects.published().for_listing().timeline()
     template_name = "events/timeline.html"
     csv_url_name = "events:event-csv"
+    json_url_name = "events:event-json"
+    feed_url_name = "events:event-feed"
 
 
 class EventListView(PublicFilterView):
@@ -40,6 +42,8 @@ class EventListView(PublicFilterView):
     queryset = Event.objects.published().for_listing()
     template_name = "events/event_list.html"
     csv_url_name = "events:event-csv"
+    json_url_name = "events:event-json"
+    feed_url_name = "events:event-feed"
 
 
 class EventCsvView(CsvExportMixin, EventListView):
@@ -70,6 +74,10 @@ class EventCsvView(CsvExportMixin, EventListView):
         ]
 
 
+class EventJsonView(JsonExportMixin, EventCsvView):
+    """``/events.json``: the rows and columns of ``/events.csv`` as JSON."""
+
+
 class EventDetailView(DetailView):
     queryset = Event.objects.filter(status__in=[EventStatus.PUBLISHED, EventStatus.WITHDRAWN]).for_listing()
     context_object_name = "event"
@@ -87,6 +95,7 @@ class SourceListView(PublicFilterView):
     queryset = Source.objects.for_listing()
     template_name = "events/source_list.html"
     csv_url_name = "events:source-csv"
+    json_url_name = "events:source-json"
 
 
 class SourceCsvView(CsvExportMixin, SourceListView):
@@ -105,6 +114,10 @@ class SourceCsvView(CsvExportMixin, SourceListView):
             source.language,
             source.event_count,
         ]
+
+
+class SourceJsonView(JsonExportMixin, SourceCsvView):
+    """``/sources.json``: the rows and columns of ``/sources.csv`` as JSON."""
 
 
 class SourceDetailView(DetailView):

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from civicspace.views import CsvExportMixin, PublicFilterView, joined
+from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined
 from events.models import Event, EventOrganisation, EventPerson
 
 from .filters import OrganisationFilter, PersonFilter
@@ -12,6 +12,7 @@ class OrganisationListView(PublicFilterView):
     filterset_class = OrganisationFilter
     template_name = "organisations/organisation_list.html"
     csv_url_name = "organisations:organisation-csv"
+    json_url_name = "organisations:organisation-json"
 
     def get_queryset(self):
         # Built per request, not once at import: the status depends on today's date (a suspension ends).
@@ -54,6 +55,10 @@ class OrganisationCsvView(CsvExportMixin, OrganisationListView):
         ]
 
 
+class OrganisationJsonView(JsonExportMixin, OrganisationCsvView):
+    """``/organisations.json``: the rows and columns of ``/organisations.csv`` as JSON."""
+
+
 class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
@@ -78,6 +83,7 @@ class PersonListView(PublicFilterView):
     queryset = Person.objects.for_listing()
     template_name = "organisations/person_list.html"
     csv_url_name = "organisations:person-csv"
+    json_url_name = "organisations:person-json"
 
 
 class PersonCsvView(CsvExportMixin, PersonListView):
@@ -98,6 +104,10 @@ class PersonCsvView(CsvExportMixin, PersonListView):
             person.event_count,
             joined(person.other_names_list),
         ]
+
+
+class PersonJsonView(JsonExportMixin, PersonCsvView):
+    """``/people.json``: the rows and columns of ``/people.csv`` as JSON."""
 
 
 class PersonDetailView(DetailView):
