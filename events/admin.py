@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from civicspace.admin import CountryInUseListFilter, HistoryAdmin
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
@@ -85,7 +85,7 @@ class EventAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
 
 class SourceAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
     partial_dates = {"published_on": "published_precision"}
-    published_on = PartialDateField(label=_("Published"), required=False)
+    published_on = PartialDateField(label=pgettext_lazy("of a source", "Published"), required=False)
     url = forms.URLField(
         label=_("Link"),
         required=False,

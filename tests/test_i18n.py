@@ -11,7 +11,7 @@ from django.utils import translation
 
 from civicspace.dates import DateCertainty, DatePrecision, format_partial
 
-from .factories import PublishedEventFactory
+from .factories import PublishedEventFactory, SourceFactory
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
@@ -153,3 +153,12 @@ def test_the_compiled_catalogue_holds_every_entry_of_the_french_one():
     assert count == len(po_entries(PO_FILE.read_text(encoding="utf-8")))
     with translation.override("fr"):
         assert translation.gettext("Timeline") == "Chronologie"
+
+
+@pytest.mark.django_db
+def test_a_sources_language_is_named_in_the_readers_language(client):
+    SourceFactory(language="en")
+    html = client.get("/sources/", headers={"accept-language": "fr"}).content.decode()
+    assert "<td>Anglais</td>" in html
+    assert '<option value="fr">Français</option>' in html
+    assert "<td>English</td>" in client.get("/sources/", headers={"accept-language": "en"}).content.decode()
