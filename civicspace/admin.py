@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,6 +24,17 @@ class CountryInUseListFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(country=self.value())
         return queryset
+
+
+class RelatedNameLabels:
+    """Label a join table's foreign keys with the related model's name, which is translated.
+
+    Their own verbose names come from the field names, so stay in English; giving them one would need a migration.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("label", capfirst(db_field.related_model._meta.verbose_name))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from civicspace.admin import CountryInUseListFilter, HistoryAdmin
+from civicspace.admin import CountryInUseListFilter, HistoryAdmin, RelatedNameLabels
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from events import admin_views, services
 from events.models import (
@@ -118,7 +118,7 @@ class CitationFormSet(BaseInlineFormSet):
                 form.add_error("quote", UNQUOTED_MESSAGE)
 
 
-class EventPartInline:
+class EventPartInline(RelatedNameLabels):
     """Rows inside an event follow the event: a contributor cannot change them once it is public."""
 
     def has_add_permission(self, request, obj):
