@@ -162,3 +162,11 @@ def test_a_sources_language_is_named_in_the_readers_language(client):
     assert "<td>Anglais</td>" in html
     assert '<option value="fr">Français</option>' in html
     assert "<td>English</td>" in client.get("/sources/", headers={"accept-language": "en"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_event_form_names_its_organisations_and_people_in_french(reviewer_client):
+    html = reviewer_client.get("/admin/events/event/add/", headers={"accept-language": "fr"}).content.decode()
+    assert re.search(r'<th class="column-person[^"]*"[^>]*>\s*Personne', html)
+    assert re.search(r'<th class="column-organisation[^"]*"[^>]*>\s*Organisation', html)
+    assert "Précision de la date" in html
