@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.http import Http404, HttpResponseRedirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -37,10 +39,48 @@ class RelatedNameLabels:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+
+def valid_date_hierarchy(model_admin, request):
+    """False if the date hierarchy's year, month or day in the query string is not a number in its range.
+
+    Django's date hierarchy turns them into dates unchecked, so ``?date__year=99999999999`` would fail with a 500.
+    """
+    if not model_admin.date_hierarchy:
+        return True
+    for part, (lowest, highest) in DATE_PARTS.items():
+        value = request.GET.get(f"{model_admin.date_hierarchy}__{part}")
+        if value is not None and not (value.isdigit() and lowest <= int(value) <= highest):
+            return False
+    return True
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
-    """The history list, diffs and restore of django-simple-history, where restoring is a change like any other."""
+    """The history list, diffs and restore of django-simple-history, where restoring is a change like any other.
+
+    It also answers the changelist's malformed date drill-downs and non-numeric ids with the admin's usual
+    "invalid lookup" page or a 404, where Django and simple-history would fail.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if not valid_date_hierarchy(self, request):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
+
+    def check_object_id(self, *ids):
+        for value in ids:
+            try:
+                self.model._meta.pk.to_python(unquote(value))
+            except ValidationError:
+                raise Http404 from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_object_id(object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_object_id(object_id, version_id)
         # simple-history checks only the restored copy and saves outside a transaction; a restore needs the change
         # permission on the current record, and one transaction, for the stale-form check's row lock to hold.
         with transaction.atomic(using=router.db_for_write(self.model)):

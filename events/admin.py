@@ -171,7 +171,7 @@ class YearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isdigit() and 1 <= int(value) <= 9999:
             return queryset.filter(date__year=int(value))
         return queryset
 
@@ -289,6 +289,7 @@ class EventAdmin(HistoryAdmin):
         # The citations and links are edited inside the event's form, so their history is shown on its page too.
         # Each row's label and diff read the source, organisation or person it names: a few queries per row, on
         # a page that lists one event's parts.
+        self.check_object_id(object_id)
         parts = []
         for model in (Citation, EventOrganisation, EventPerson):
             for record in model.history.filter(event_id=object_id).select_related("history_user"):

@@ -1,5 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
@@ -23,6 +24,13 @@ class EventFeed(Feed):
     feed_type = Atom1Feed
     title = _("Civic Space Tracker: latest published events")
     subtitle = _("Events that close civic space, each drawn from cited sources.")
+
+    def __call__(self, request, *args, **kwargs):
+        # Answer a bad filter as the CSV does, with a short text, rather than through the error handler and its log.
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except BadRequest as refusal:
+            return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
 
     def get_object(self, request):
         problem = query_string_problem(request)

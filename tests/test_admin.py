@@ -72,12 +72,33 @@ def test_the_event_changelist_filters_by_year_type_status_and_organisation(revie
     assert [event.title for event in response.context["cl"].result_list] == ["Wanted"]
 
 
-def test_a_malformed_year_filter_is_ignored_rather_than_failing(reviewer_client):
+@pytest.mark.parametrize("year", ["twenty", "99999999999999999999", "0"])
+def test_a_malformed_year_filter_is_ignored_rather_than_failing(reviewer_client, year):
     EventFactory()
 
-    response = reviewer_client.get(admin_url("events.event", "changelist"), {"year": "twenty"})
+    response = reviewer_client.get(admin_url("events.event", "changelist"), {"year": year})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "query"),
+    [
+        ("events.event", {"date__year": "99999999999999999999"}),
+        ("events.event", {"date__year": "2024", "date__month": "13"}),
+        ("events.source", {"published_on__year": "x"}),
+    ],
+)
+def test_a_malformed_date_drill_down_gets_the_admins_invalid_lookup_page(reviewer_client, model, query):
+    response = reviewer_client.get(admin_url(model, "changelist"), query)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_history_of_a_non_numeric_id_is_not_found(reviewer_client, model):
+    assert reviewer_client.get(admin_url(model, "history", "abc")).status_code == 404
 
 
 def test_autocomplete_finds_organisations_by_acronym_for_the_event_form(reviewer_client):

@@ -52,8 +52,11 @@ def test_the_summary_reaches_feed_readers_escaped(client):
 
 
 @pytest.mark.parametrize("query", ["from=2024-13", "type=nope", "organisation=" + "x" * 3000])
-def test_a_bad_filter_gets_a_400(client, query):
-    assert client.get(f"/events.atom?{query}").status_code == 400
+def test_a_bad_filter_gets_a_400_that_says_why(client, query):
+    response = client.get(f"/events.atom?{query}")
+
+    assert response.status_code == 400
+    assert response.content.decode().startswith(("These filters are not valid", "The address is too long"))
 
 
 @pytest.mark.parametrize("count", [1, 20])

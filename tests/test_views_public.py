@@ -440,3 +440,41 @@ def test_the_favicon_address_leads_to_the_icon(client):
 
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_text_entered_by_editors_is_escaped_on_every_public_page(client):
+    hostile = '<script>alert("x")</script>'
+    organisation = OrganisationFactory(name=f"Org {hostile}", acronym=hostile, description=hostile)
+    person = PersonFactory(name=f"Person {hostile}", description=hostile)
+    event = PublishedEventFactory(
+        title=f"Event {hostile}",
+        summary=hostile,
+        authority=hostile,
+        justification=hostile,
+        location=hostile,
+        citation__quote=hostile,
+        citation__source__title=f"Source {hostile}",
+        citation__source__publisher=hostile,
+        citation__source__notes=hostile,
+    )
+    EventOrganisationFactory(event=event, organisation=organisation, note=hostile)
+    EventPersonFactory(event=event, person=person, note=hostile)
+    AffiliationFactory(person=person, organisation=organisation, role=hostile)
+    source = event.citations.get().source
+    pages = [
+        "/",
+        "/events/",
+        "/organisations/",
+        "/people/",
+        "/sources/",
+        event.get_absolute_url(),
+        organisation.get_absolute_url(),
+        person.get_absolute_url(),
+        source.get_absolute_url(),
+        f"/events/?q={hostile}",
+    ]
+
+    for url in pages:
+        page = text(client.get(url))
+        assert "<script>" not in page, url
+        assert "&lt;script&gt;" in page, url
