@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve test lint format migrations-check ci clean
+.PHONY: install run serve test lint format migrations-check messages ci clean
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,13 @@ format: install
 migrations-check: export DJANGO_DEBUG ?= 1
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Translators' round trip (needs GNU gettext): collect new strings into locale/fr, then compile the .mo,
+# which is committed so that a machine without gettext still serves French.
+messages: export DJANGO_DEBUG ?= 1
+messages: install
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 ci: lint migrations-check test
 

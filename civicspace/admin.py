@@ -6,6 +6,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,6 +26,17 @@ class CountryInUseListFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(country=self.value())
         return queryset
+
+
+class RelatedNameLabels:
+    """Label a join table's foreign keys with the related model's name, which is translated.
+
+    Their own verbose names come from the field names, so stay in English; giving them one would need a migration.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("label", capfirst(db_field.related_model._meta.verbose_name))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}

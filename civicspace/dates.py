@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 
 class DatePrecision(models.TextChoices):
@@ -67,6 +68,15 @@ def iso_partial(value, precision):
     return value.isoformat()
 
 
+# One string per precision: other languages word "no later than" differently for a day, a month and a year
+# (French: "au plus tard le 6 mars 2024", "au plus tard en mars 2024", "au plus tard en 2024").
+NO_LATER_THAN = {
+    DatePrecision.DAY: pgettext_lazy("no later than a day", "by %(date)s"),
+    DatePrecision.MONTH: pgettext_lazy("no later than a month", "by %(date)s"),
+    DatePrecision.YEAR: pgettext_lazy("no later than a year", "by %(date)s"),
+}
+
+
 def format_partial(value, precision, certainty=DateCertainty.STATED):
     """Human form at the precision: "6 March 2024", "March 2024" or "2024", qualified by its certainty."""
     if value is None:
@@ -76,9 +86,11 @@ def format_partial(value, precision, certainty=DateCertainty.STATED):
     elif precision == DatePrecision.MONTH:
         text = f"{MONTHS[value.month]} {value.year}"
     else:
-        text = f"{value.day} {MONTHS[value.month]} {value.year}"
+        # French writes the first of the month as an ordinal ("1er mars"); English keeps "1".
+        day = pgettext("first day of the month", "1") if value.day == 1 else str(value.day)
+        text = f"{day} {MONTHS[value.month]} {value.year}"
     if certainty == DateCertainty.NO_LATER_THAN:
-        return _("by %(date)s") % {"date": text}
+        return NO_LATER_THAN.get(precision, NO_LATER_THAN[DatePrecision.DAY]) % {"date": text}
     if certainty == DateCertainty.INFERRED:
         return _("%(date)s (inferred)") % {"date": text}
     return text

@@ -56,7 +56,7 @@ class PartialDateField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 10)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "YYYY-MM", "inputmode": "numeric"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": _("YYYY-MM"), "inputmode": "numeric"}))
         super().__init__(**kwargs)
 
     def clean(self, value):

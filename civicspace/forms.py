@@ -136,7 +136,7 @@ class VersionCheckForm(forms.Form):
     refused if anyone saved in between, so the first save is never silently overwritten.
     """
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(label=_("Loaded version"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,9 +9,9 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
-from civicspace.admin import CountryInUseListFilter, HistoryAdmin
+from civicspace.admin import CountryInUseListFilter, HistoryAdmin, RelatedNameLabels
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from events import admin_views, services
 from events.models import (
@@ -85,7 +85,7 @@ class EventAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
 
 class SourceAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
     partial_dates = {"published_on": "published_precision"}
-    published_on = PartialDateField(label=_("Published"), required=False)
+    published_on = PartialDateField(label=pgettext_lazy("of a source", "Published"), required=False)
     url = forms.URLField(
         label=_("Link"),
         required=False,
@@ -118,7 +118,7 @@ class CitationFormSet(BaseInlineFormSet):
                 form.add_error("quote", UNQUOTED_MESSAGE)
 
 
-class EventPartInline:
+class EventPartInline(RelatedNameLabels):
     """Rows inside an event follow the event: a contributor cannot change them once it is public."""
 
     def has_add_permission(self, request, obj):

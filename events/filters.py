@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.conf import global_settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -17,7 +16,7 @@ from civicspace.filters import (
 )
 from organisations.models import Organisation, OrganisationKind, Person
 
-from .models import Citation, Event, EventType, Outcome, Source
+from .models import LANGUAGE_CHOICES, Citation, Event, EventType, Outcome, Source
 
 
 def quoted_passage_contains(word):
@@ -128,7 +127,7 @@ class SourceFilter(django_filters.FilterSet):
     published_to = PartialDateFilter(
         field_name="published_on", bound="to", precision_field="published_precision", label=_("Published to")
     )
-    language = django_filters.ChoiceFilter(choices=global_settings.LANGUAGES, label=_("Language"))
+    language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES, label=_("Language"))
     sort = StableOrderingFilter(
         fields=(("published_on", "published"), ("title", "title"), ("publisher", "publisher")),
         field_labels={"published_on": _("Publication date"), "title": _("Title"), "publisher": _("Publisher")},

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from civicspace.dates import parse_iso_partial
+from civicspace.dates import DatePrecision, parse_iso_partial
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Role, Source
 from events.views import EVENT_CSV_HEADER
 from organisations.models import Organisation, Person
@@ -400,7 +400,8 @@ class EventImport(Import):
             row_errors.append(
                 (
                     "date_precision",
-                    _("The date is written to the %(precision)s.") % {"precision": dated["date_precision"]},
+                    _("The date is written to the %(precision)s.")
+                    % {"precision": DatePrecision(dated["date_precision"]).label.lower()},
                 )
             )
         for column in self.relation_columns:

@@ -122,6 +122,10 @@ ROLE_HELP = _(
 )
 
 
+# Django lists the names in English (gettext_noop) and translates them in its own catalogue: shown in the reader's.
+LANGUAGE_CHOICES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
+
+
 class SourceQuerySet(models.QuerySet):
     def for_listing(self):
         """Public rows, with the number of published events that cite each source."""
@@ -149,7 +153,7 @@ class Source(VersionedModel):
         default=DateCertainty.STATED,
         help_text=_("Inferred when the source prints no date and it follows from what the text reports."),
     )
-    language = models.CharField(_("language"), max_length=10, choices=global_settings.LANGUAGES, default="en")
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     notes = models.TextField(_("notes"), blank=True, help_text=_("How the date was worked out, translations..."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from civicspace.admin import CountryInUseListFilter, HistoryAdmin
+from civicspace.admin import CountryInUseListFilter, HistoryAdmin, RelatedNameLabels
 from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
 from organisations import services
 from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
@@ -138,7 +138,7 @@ class StatusListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(RelatedNameLabels, admin.TabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["person", "organisation"]

@@ -1,7 +1,16 @@
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import ContributorFactory, ReviewerFactory
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(settings):
+    """Tests assert English text whatever DJANGO_LANGUAGE_CODE says; a French request leaves nothing behind."""
+    settings.LANGUAGE_CODE = "en"
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
