@@ -19,6 +19,7 @@ run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py analyze
 	$(BIN)/python manage.py local_admin
 	$(BIN)/python manage.py runserver $(HOST)
 
@@ -26,6 +27,7 @@ run: install
 # served by WhiteNoise, gunicorn as the WSGI server.
 serve: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py analyze
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn civicspace.wsgi --bind $(HOST) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 

@@ -49,3 +49,18 @@ def test_local_admin_refuses_to_run_outside_local_development(settings):
 
     with pytest.raises(CommandError):
         call_command("local_admin")
+
+
+def test_analyze_gives_the_query_planner_statistics(capsys):
+    from django.db import connection
+
+    call_command("seed", verbosity=0)
+    call_command("analyze")
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'events_event'")
+        else:
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'events_event'")
+        assert cursor.fetchone()[0] > 0
+    assert "Statistics refreshed" in capsys.readouterr().out
