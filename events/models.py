@@ -155,8 +155,6 @@ class Source(VersionedModel):
     )
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     notes = models.TextField(_("notes"), blank=True, help_text=_("How the date was worked out, translations..."))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -317,8 +315,6 @@ class Event(VersionedModel):
         blank=True,
         help_text=_("Shown on the public page of a withdrawn event: why it no longer stands."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = user_stamp()
     updated_by = user_stamp()
 

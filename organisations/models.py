@@ -15,9 +15,11 @@ def split_names(text):
 
 
 class VersionedModel(models.Model):
-    """A record that counts its saves, so a form opened on an older version can be refused (civicspace.forms)."""
+    """A record that keeps when it was created and changed, and counts its saves so that a stale form is refused."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -137,9 +139,6 @@ class Organisation(VersionedModel):
     )
     description = models.TextField(_("description"), blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Its address on the public site."))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -231,9 +230,6 @@ class Person(VersionedModel):
         blank=True,
         verbose_name=_("organisations"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
