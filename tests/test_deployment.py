@@ -43,3 +43,21 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 def test_production_settings_start_with_a_secret_key():
     assert start_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_the_server_error_page_renders_without_context_or_database():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html and 'href="/"' in html
+
+
+@pytest.mark.django_db
+def test_a_request_for_an_unknown_host_gets_the_sites_400_page(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "This address cannot be read" in response.content.decode()
