@@ -32,9 +32,11 @@ def test_the_reviewers_group_is_created_by_a_migration_with_every_permission_it_
         assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
 
 
+@pytest.mark.parametrize("role", ["contributor", "reviewer"])
 @pytest.mark.parametrize("model", MODELS)
-def test_a_reviewer_who_is_not_a_superuser_sees_changelists_and_forms(reviewer_client, reviewer, model):
-    assert not reviewer.is_superuser
+def test_editors_who_are_not_superusers_see_changelists_and_forms(request, role, model):
+    assert not request.getfixturevalue(role).is_superuser
+    editor_client = request.getfixturevalue(f"{role}_client")
     organisation = OrganisationFactory()
     event = EventFactory()
     EventOrganisationFactory(event=event, organisation=organisation)
@@ -48,7 +50,7 @@ def test_a_reviewer_who_is_not_a_superuser_sees_changelists_and_forms(reviewer_c
     }[model]
 
     for url in [admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", instance.pk)]:
-        response = reviewer_client.get(url)
+        response = editor_client.get(url)
         assert response.status_code == 200, url
 
 
