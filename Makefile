@@ -3,8 +3,10 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The browser tests drive Debian's Chromium; test tools never download a browser of their own.
+CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: install run serve test lint format migrations-check messages ci clean
+.PHONY: install browser run serve test lint format migrations-check messages ci clean
 
 install: $(VENV)/.installed
 
@@ -31,8 +33,12 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn civicspace.wsgi --bind $(HOST) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-test: install
-	$(BIN)/pytest
+browser:
+	@test -x "$(CHROMIUM_PATH)" || { echo "Installing Debian's chromium for the browser tests (needs root)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .

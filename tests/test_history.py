@@ -179,7 +179,7 @@ def test_a_user_who_may_only_view_cannot_restore_a_version(client):
     assert organisation.description == "second"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restoring_runs_in_its_own_transaction_as_in_production():
     # Outside the test's wrapping transaction, as a real request is: the stale-form check locks the row.
     reviewer_client = logged_in(ReviewerFactory())

@@ -1,0 +1,159 @@
+"""The site in a real browser (Debian's Chromium driven by Playwright): what only a browser can show.
+
+Scripts and styles run under the Content-Security-Policy, the admin's autocomplete works, pages fit a phone, and a
+researcher and two editors can do their work by clicking. CHROMIUM_PATH names the browser (default /usr/bin/chromium;
+`make test` installs Debian's package when it is missing).
+"""
+
+import csv
+import datetime
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+from events.models import Event, EventStatus
+from tests.factories import (
+    ContributorFactory,
+    EventOrganisationFactory,
+    OrganisationFactory,
+    PublishedEventFactory,
+    ReviewerFactory,
+    SourceFactory,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct horse battery staple"  # the factories' password
+# Flags for a closed network: without them Chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+# Transactional, so that the live server sees the rows; serialized_rollback restores what migrations created
+# (the roles' groups) after each flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    assert Path(CHROMIUM).exists(), f"No browser at {CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH."
+    # Playwright's synchronous API runs an event loop in this thread; the ORM calls the tests make between its
+    # steps are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # While Playwright runs, the test's queries open connections of their own (the running event loop gives them
+        # another context); close them here, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
+
+
+class Tab:
+    """A page that keeps the console's errors, so a test can assert the policy blocked nothing."""
+
+    def __init__(self, browser, base_url, **context):
+        self.page = browser.new_context(**context).new_page()
+        self.base_url = base_url
+        self.errors = []
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+
+    def open(self, path):
+        response = self.page.goto(self.base_url + path)
+        assert response.status < 400, (path, response.status)
+        return self.page
+
+    def policy_violations(self):
+        return [error for error in self.errors if "Content Security Policy" in error]
+
+    def log_in(self, user):
+        self.open("/admin/login/")
+        self.page.fill("#id_username", user.username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.get_by_role("button", name="Log in").click()
+        assert self.page.url.endswith("/admin/")
+
+
+def test_a_researcher_filters_dissolutions_opens_each_event_and_its_source_and_downloads_them(browser, live_server):
+    organisation = OrganisationFactory(name="Kaoural Renouveau")
+    wanted = PublishedEventFactory(title="Authorities dissolve Kaoural Renouveau", date=datetime.date(2024, 2, 28))
+    EventOrganisationFactory(event=wanted, organisation=organisation)
+    PublishedEventFactory(title="Observatory dissolved", date=datetime.date(2023, 12, 20))
+    PublishedEventFactory(title="Too early", date=datetime.date(2023, 11, 1))
+    PublishedEventFactory(title="An arrest", event_type="arrest", date=datetime.date(2024, 1, 5))
+    tab = Tab(browser, live_server.url)
+
+    page = tab.open("/events/")
+    page.get_by_label("Dissolution").check()
+    page.fill("#id_from", "2023-12")
+    page.fill("#id_to", "2024-03")
+    page.get_by_role("button", name="Apply filters").click()
+
+    assert "2 events match these filters" in page.inner_text("main")
+    titles = page.locator("#results tbody tr td:nth-child(3) a").all_inner_texts()
+    assert titles == ["Authorities dissolve Kaoural Renouveau", "Observatory dissolved"]
+    csv_link = page.get_by_role("link", name="Download CSV").get_attribute("href")
+    assert csv_link.startswith("/events.csv?") and "type=dissolution" in csv_link
+
+    page.get_by_role("link", name="Authorities dissolve Kaoural Renouveau").click()
+    assert page.locator("h1").inner_text() == "Authorities dissolve Kaoural Renouveau"
+    source = wanted.citations.get().source
+    page.get_by_role("link", name=str(source)).click()
+    assert page.locator("h1").inner_text() == source.title
+
+    download = page.request.get(live_server.url + csv_link)
+    rows = list(csv.DictReader(io.StringIO(download.text().lstrip("\ufeff"))))
+    assert [row["title"] for row in rows] == titles
+    assert tab.policy_violations() == []
+
+
+@pytest.mark.parametrize("path", ["/", "/events/", "/organisations/", "/people/", "/sources/", "/types/"])
+def test_public_pages_fit_a_phone_screen_without_sideways_scrolling(browser, live_server, path):
+    PublishedEventFactory(title="A long title " * 8)
+    tab = Tab(browser, live_server.url, viewport={"width": 390, "height": 844})
+
+    page = tab.open(path)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tab.policy_violations() == []
+
+
+def test_a_contributor_drafts_with_autocomplete_and_a_reviewer_publishes_with_history(browser, live_server):
+    contributor, reviewer = ContributorFactory(), ReviewerFactory()
+    source = SourceFactory(title="Mali Deepens Crackdown on Civil Society", publisher="Human Rights Watch")
+    SourceFactory(title="Another report", publisher="Amnesty International")
+    drafting = Tab(browser, live_server.url)
+    drafting.log_in(contributor)
+
+    page = drafting.open("/admin/events/event/add/")
+    page.fill("#id_title", "Authorities dissolve an association")
+    page.select_option("#id_event_type", "dissolution")
+    page.fill("[name=date_day]", "6")
+    page.select_option("[name=date_month]", "3")
+    page.fill("[name=date_year]", "2024")
+    page.select_option("#id_country", "ML")
+    page.fill("#id_summary", "The authorities dissolved an association.")
+    page.click("#citations-0 .select2-selection")
+    page.keyboard.type("Crackdown")
+    page.locator(".select2-results__option", has_text="Mali Deepens Crackdown").click()
+    page.fill("#id_citations-0-quote", "On March 6, authorities dissolved")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    assert "was added successfully" in page.inner_text(".messagelist")
+    event = Event.objects.get(title="Authorities dissolve an association")
+    assert (event.status, event.citations.get().source) == (EventStatus.DRAFT, source)
+
+    reviewing = Tab(browser, live_server.url)
+    reviewing.log_in(reviewer)
+    page = reviewing.open("/admin/events/event/?status__exact=draft")
+    page.locator(f"input[name=_selected_action][value='{event.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")  # the actions bar's "Go"
+    assert "Published 1 event." in page.inner_text(".messagelist")
+    assert drafting.policy_violations() + reviewing.policy_violations() == []
+
+    # (simple-history's history list has one inline style attribute, a border, which the policy blocks.)
+    page = reviewing.open(f"/admin/events/event/{event.pk}/history/")
+    history = page.inner_text("#content")
+    assert contributor.username in history and reviewer.username in history
+    assert "draft" in history and "published" in history
