@@ -16,6 +16,8 @@ MAX_QUERY_STRING_LENGTH = 2000
 
 # A spreadsheet reads a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Many values in one cell (organisations, people, sources) are joined with this; the import splits on it.
+MANY_SEPARATOR = "; "
 
 
 def query_string_problem(request):
@@ -145,7 +147,7 @@ def csv_lines(header, rows):
 
 def joined(values):
     """Many values in one cell, in order, each once."""
-    return "; ".join(dict.fromkeys(str(value) for value in values if value))
+    return MANY_SEPARATOR.join(dict.fromkeys(str(value) for value in values if value))
 
 
 class CsvExportMixin:

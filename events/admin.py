@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
@@ -104,13 +105,7 @@ class CitationFormSet(BaseInlineFormSet):
         super().clean()
         if self.instance.status != EventStatus.PUBLISHED:
             return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("source")
-            and not form.cleaned_data.get("DELETE")
-            and form not in self.deleted_forms
-        ]
+        kept = [form for form in self.forms if form.cleaned_data.get("source") and not self._should_delete_form(form)]
         if not kept:
             raise forms.ValidationError(UNSOURCED_MESSAGE, code="unsourced")
         for form in kept:
@@ -141,12 +136,7 @@ class CitationInline(EventPartInline, admin.StackedInline):
     extra = 1
     autocomplete_fields = ["source"]
     fields = [("source", "location"), "quote"]
-    formfield_overrides = {}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "quote":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 100})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 100})}}
 
 
 class EventOrganisationInline(EventPartInline, admin.TabularInline):

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from civicspace.dates import DatePrecision, parse_iso_partial
+from civicspace.views import FORMULA_TRIGGERS, MANY_SEPARATOR
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Role, Source
 from events.views import EVENT_CSV_HEADER
 from organisations.models import Organisation, Person
@@ -23,9 +24,6 @@ from organisations.services import LookAlikes, normalise
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_LINE_BYTES = 64 * 1024
-# What a spreadsheet runs as a formula; the export writes such cells with a leading apostrophe.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MANY_SEPARATOR = ";"
 
 
 class ImportFileError(Exception):
@@ -105,7 +103,7 @@ def clean_cells(row):
 
 
 def split_many(value):
-    return [part.strip() for part in value.split(MANY_SEPARATOR) if part.strip()]
+    return [part.strip() for part in value.split(MANY_SEPARATOR.strip()) if part.strip()]
 
 
 class Lookup:

@@ -210,9 +210,6 @@ class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=EventStatus.PUBLISHED)
 
-    def drafts(self):
-        return self.filter(status=EventStatus.DRAFT)
-
     def for_listing(self):
         """Everything a list row shows (organisations, people, sources) in three prefetch queries."""
         return self.prefetch_related(
@@ -220,11 +217,6 @@ class EventQuerySet(models.QuerySet):
             Prefetch("person_links", queryset=EventPerson.objects.select_related("person")),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
         )
-
-    def chronological(self, newest_first=True):
-        if newest_first:
-            return self.order_by("-date", "-id")
-        return self.order_by("date", "id")
 
     def timeline(self, newest_first=True):
         """Chronological, with the coarser of two periods that start on the same day placed as the outer one.
@@ -381,10 +373,6 @@ class Event(VersionedModel):
     @property
     def type_definition(self):
         return EVENT_TYPE_DEFINITIONS[EventType(self.event_type)]
-
-    @property
-    def is_published(self):
-        return self.status == EventStatus.PUBLISHED
 
     @property
     def is_withdrawn(self):

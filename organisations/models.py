@@ -186,7 +186,8 @@ class Organisation(VersionedModel):
         return format_partial(self.founded_on, self.founded_precision)
 
     def current_status(self, published_only=True):
-        """(status, event that set it or None); one query unless ``with_status()`` already annotated it."""
+        """(status, event that set it or None): one query for the event, one more unless ``with_status()`` already
+        annotated the status (whose ``published_only`` then holds)."""
         if not hasattr(self, "status"):
             annotated = Organisation.objects.with_status(published_only).get(pk=self.pk)
             self.status, self.status_event_id = annotated.status, annotated.status_event_id

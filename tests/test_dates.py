@@ -72,7 +72,7 @@ def test_a_month_precision_event_sorts_before_the_days_of_that_month():
     day = EventFactory(title="day", date=MARCH_6)
     earlier = EventFactory(title="earlier", date=datetime.date(2023, 12, 20))
 
-    assert list(Event.objects.chronological(newest_first=False)) == [earlier, year, month, day]
+    assert list(Event.objects.timeline(newest_first=False)) == [earlier, year, month, day]
     assert list(Event.objects.all()) == [day, month, year, earlier]
 
 
