@@ -1,15 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-admin.site.site_header = _("Civic Space Tracker: editors")
-admin.site.site_title = _("Civic Space Tracker")
-admin.site.index_title = _("Record and review events")
+from civicspace.health import health
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # DJANGO_ADMIN_PATH, "admin/" unless set; its site (titles, login, two-factor pages) is civicspace/admin_site.py.
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("health/", health, name="health"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     # Django's set_language view: the language switch in the footer posts here and returns to the page.

@@ -2,22 +2,43 @@
 
 import csv
 import json
+import operator
+import re
+from functools import partial, reduce
 
+from django.core.exceptions import BadRequest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
+from civicspace.facets import facet_choices, facet_counts, present_values, remembered
+from civicspace.filters import SEARCH_MAX_LENGTH, ChosenRecordsField
+from civicspace.pagination import CURSOR_PARAMETER, BadCursor, Count, count, keyset_page
+from civicspace.text import holds_null_character
+
 MAX_QUERY_STRING_LENGTH = 2000
+PAGE_SIZE = 50
 
 # A spreadsheet reads a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Many values in one cell (organisations, people, sources) are joined with this; the import splits on it.
 MANY_SEPARATOR = "; "
+# The separator's ";" inside a value is written twice, as CSV writes a quote inside a quoted cell twice.
+MANY_TOKENS = re.compile(r";;|;|[^;]+")
+
+
+def without_paging(query):
+    """A copy of the query string without the page it is on: the same list from its start."""
+    query = query.copy()
+    for name in (CURSOR_PARAMETER, "page"):
+        query.pop(name, None)
+    return query
 
 
 def query_string_problem(request):
@@ -26,7 +47,7 @@ def query_string_problem(request):
         return _("The address is too long: use at most %(limit)s characters of filters.") % {
             "limit": MAX_QUERY_STRING_LENGTH
         }
-    if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+    if holds_null_character(request.GET):
         return _("The address contains a null character; remove it and try again.")
     return None
 
@@ -34,11 +55,14 @@ def query_string_problem(request):
 def choice_labels(form, name):
     """{value in the URL: what a reader sees} for a choice field; model choices come from the cleaned form."""
     field = form.fields[name]
+    if isinstance(field, ChosenRecordsField):
+        return field.labels
     if isinstance(field, ModelChoiceField):
         cleaned = getattr(form, "cleaned_data", {}).get(name)
         objects = cleaned if isinstance(field, ModelMultipleChoiceField) else [cleaned]
         key = field.to_field_name or "pk"
-        return {str(getattr(obj, key)): str(obj) for obj in objects or [] if obj is not None}
+        # The field's own label, which for people is their public name.
+        return {str(getattr(obj, key)): field.label_from_instance(obj) for obj in objects or [] if obj is not None}
     labels = {}
     for value, label in getattr(field, "choices", ()):
         if isinstance(label, list | tuple):  # an optgroup
@@ -59,9 +83,8 @@ def active_filters(filterset, query):
         values = [value for value in query.getlist(name) if value.strip()]
         labels = choice_labels(form, name) if values else {}
         for value in values:
-            remaining = query.copy()
+            remaining = without_paging(query)
             remaining.setlist(name, [other for other in query.getlist(name) if other != value])
-            remaining.pop("page", None)
             entries.append(
                 {
                     "label": field.label,
@@ -72,13 +95,41 @@ def active_filters(filterset, query):
     return entries
 
 
+def paged(request, queryset, size=PAGE_SIZE):
+    """The page of ``queryset`` the request's cursor points to (the first without one); BadRequest for a cursor that
+    is not one this list wrote. Pages go by key (civicspace/pagination.py): any page costs what the first does."""
+    try:
+        return keyset_page(queryset, request.GET.get(CURSOR_PARAMETER), size)
+    except BadCursor:
+        raise BadRequest(_("This page's address is not valid: start again from the first page.")) from None
+
+
+SUGGESTIONS = 10
+SUGGEST_MIN_LENGTH = 2
+
+
+def suggestions(request, queryset, searched, value_of, label_of):
+    """A short JSON list of the public records whose ``searched`` fields contain the request's ``q``, as
+    ``[{"value": address, "label": name}]``: what static/js/suggest.js offers as one types in a filter."""
+    text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    found = []
+    if len(text) >= SUGGEST_MIN_LENGTH and not holds_null_character(request.GET):
+        matching = reduce(operator.or_, (Q(**{f"{field}__icontains": text}) for field in searched))
+        found = [
+            {"value": value_of(record), "label": label_of(record)} for record in queryset.filter(matching)[:SUGGESTIONS]
+        ]
+    response = JsonResponse(found, safe=False)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 class PublicFilterView(FilterView):
-    """A public list: filtered by its FilterSet, 50 a page; invalid filters answer 400 with the form's errors.
+    """A public list: filtered by its FilterSet, 50 a page by key; invalid filters answer 400 with the form's errors.
 
     ``csv_url_name`` and ``json_url_name`` name its twins, which take the same query string.
     """
 
-    paginate_by = 50
+    paginate_by = None  # paged by key in ``get``, not by Django's numbered pages
     csv_url_name = None
     json_url_name = None
     feed_url_name = None
@@ -96,14 +147,47 @@ class PublicFilterView(FilterView):
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         # Rows filtered by only the valid half of a form would look like an answer; show none instead.
-        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        matching = self.filterset.qs if valid else self.filterset.queryset.none()
+        try:
+            page = paged(request, matching)
+        except BadRequest as refusal:
+            return self.bad_request(str(refusal))
+        self.object_list = page.object_list
+        if valid:
+            result_count = remembered(partial(count, matching), type(self).__name__, without_paging(request.GET))
+        else:
+            result_count = Count(0, True)
+        context = self.get_context_data(
+            filter=self.filterset, object_list=page.object_list, page_obj=page, result_count=result_count
+        )
+        if valid:
+            self.show_facets()  # after the active filters took the choices' own labels
         return self.render_to_response(context, status=200 if valid else 400)
+
+    def show_facets(self):
+        """Limit each faceted filter's choices to the values the other filters leave, with their counts."""
+        filterset_class = type(self.filterset)
+        for name, facet in getattr(filterset_class, "facets", {}).items():
+            others = without_paging(self.request.GET)
+            others.pop(name, None)
+            counts, present = remembered(
+                partial(self.count_facet, filterset_class, facet, others), f"{type(self).__name__}.{name}", others
+            )
+            form_field = self.filterset.form.fields[name]
+            chosen = set(self.request.GET.getlist(name))
+            form_field.choices = facet_choices(form_field, counts, present, chosen)
+
+    def count_facet(self, filterset_class, facet, others):
+        """(counts or None, the values present) of ``facet`` over the rows the ``others`` filters keep."""
+        # A facet is a field, or (field, the rows it may count) when some rows' values are not public.
+        field, counted = facet if isinstance(facet, tuple) else (facet, Q())
+        rows = filterset_class(others, queryset=self.filterset.queryset, request=self.request).qs.filter(counted)
+        counts = facet_counts(rows, field)
+        return counts, set(counts) if counts is not None else present_values(rows, field)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        query = without_paging(self.request.GET)
         context["active_filters"] = active_filters(self.filterset, self.request.GET)
         context["query"] = query.urlencode()
         options = self.filterset.queryset.model._meta
@@ -131,10 +215,18 @@ class Echo:
 
 
 def neutralise(cell):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; anything else is left as it is."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; anything else is left as it is.
+
+    Text that already looks neutralised gets one too, so that the import, which takes one off, reads it back as stored.
+    """
+    if isinstance(cell, str) and (cell.startswith(FORMULA_TRIGGERS) or is_neutralised(cell)):
         return "'" + cell
     return cell
+
+
+def is_neutralised(cell):
+    """Whether ``cell`` starts with the apostrophe ``neutralise`` adds: before a formula trigger or an apostrophe."""
+    return cell.startswith("'") and cell[1:].startswith((*FORMULA_TRIGGERS, "'"))
 
 
 def csv_lines(header, rows):
@@ -146,8 +238,21 @@ def csv_lines(header, rows):
 
 
 def joined(values):
-    """Many values in one cell, in order, each once."""
-    return MANY_SEPARATOR.join(dict.fromkeys(str(value) for value in values if value))
+    """Many values in one cell, in order, each once; a ";" inside a value is doubled, so ``split_joined`` reads it."""
+    return MANY_SEPARATOR.join(dict.fromkeys(str(value).replace(";", ";;") for value in values if value))
+
+
+def split_joined(cell):
+    """The values of a cell that ``joined`` wrote: a single ";" separates them, ";;" is a ";" inside one."""
+    values, current = [], []
+    for piece in MANY_TOKENS.findall(cell):
+        if piece == ";":
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(";" if piece == ";;" else piece)
+    values.append("".join(current))
+    return [value.strip() for value in values if value.strip()]
 
 
 class CsvExportMixin:

@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -5,15 +7,34 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from civicspace.admin import CountryInUseListFilter, HistoryAdmin, RelatedNameLabels
-from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
+from civicspace.admin import (
+    CountryInUseListFilter,
+    HistoryAdmin,
+    LabelledInlineFormSet,
+    PartOfReviewedRecord,
+    RelatedNameLabels,
+    ReviewRule,
+    is_reviewer,
+)
+from civicspace.forms import (
+    IntervalField,
+    IntervalFormMixin,
+    TextCheckForm,
+    TextCheckModelForm,
+    VersionCheckForm,
+    link_field,
+)
+from civicspace.text import parse_number
 from events import admin_views, services
 from events.models import (
     EVENT_TYPE_DEFINITIONS,
@@ -23,6 +44,7 @@ from events.models import (
     EventPerson,
     EventStatus,
     Source,
+    SourceCopy,
 )
 
 UNSOURCED_MESSAGE = _(
@@ -34,10 +56,6 @@ NOT_A_REVIEWER_MESSAGE = _(
 )
 # Statuses the public can see (withdrawn events answer 410 with a notice): only reviewers move events into or out.
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.WITHDRAWN)
-
-
-def can_publish(user):
-    return user.has_perm("events.publish_event")
 
 
 def stored_status(event):
@@ -55,12 +73,16 @@ def type_help():
     return format_html("<details><summary>{}</summary><dl>{}</dl></details>", _("What each type means"), definitions)
 
 
-class EventAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
-    partial_dates = {"date": "date_precision"}
+DATE_HELP = _(
+    "Fill only what the source says: the year, the month and year, or the full date. When the sources only bound "
+    "it, say how: no later than that date, no earlier than it, or between it and a second date."
+)
+
+
+class EventAdminForm(VersionCheckForm, IntervalFormMixin, TextCheckModelForm):
+    intervals = ["date"]
     can_publish = False  # set by EventAdmin.get_form from the user's permissions
-    date = PartialDateField(
-        label=_("Date"), help_text=_("Fill only what the source says: the year, the month and year, or the full date.")
-    )
+    date = IntervalField(label=_("Date"), help_text=DATE_HELP)
 
     class Meta:
         model = Event
@@ -84,20 +106,124 @@ class EventAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
         return cleaned_data
 
 
-class SourceAdminForm(VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
-    partial_dates = {"published_on": "published_precision"}
-    published_on = PartialDateField(label=pgettext_lazy("of a source", "Published"), required=False)
-    url = forms.URLField(
-        label=_("Link"),
-        required=False,
-        max_length=1000,
-        assume_scheme="https",
-        help_text=Source._meta.get_field("url").help_text,
-    )
+class SourceAdminForm(VersionCheckForm, IntervalFormMixin, TextCheckModelForm):
+    intervals = ["published"]
+    published = IntervalField(label=pgettext_lazy("of a source", "Published"), required=False, help_text=DATE_HELP)
+    url = link_field(Source, "url", _("Link"))
 
     class Meta:
         model = Source
         fields = "__all__"
+
+
+# A pasted text is sent with the form: Django refuses a request body over 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE) before
+# any form sees it, so the limit stays well under it in any script. A longer document is kept as a file.
+MAX_COPY_TEXT_CHARS = 500_000
+
+
+class SourceCopyForm(TextCheckModelForm):
+    archive_url = link_field(SourceCopy, "archive_url", _("Web-archive capture"))
+
+    class Meta:
+        model = SourceCopy
+        fields = ["text", "file", "archive_url", "retrieved_on", "note"]
+
+    def clean_text(self):
+        # Browsers send a textarea's line breaks as CRLF whatever the source had: keep the text as retrieved.
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if len(text) > MAX_COPY_TEXT_CHARS:
+            raise forms.ValidationError(
+                _(
+                    "The text has %(length)s characters; at most %(limit)s can be pasted. Save the page or "
+                    "document as a file and upload it instead."
+                )
+                % {"length": f"{len(text):,}", "limit": f"{MAX_COPY_TEXT_CHARS:,}"},
+                code="text_too_long",
+            )
+        return text
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.TRACKER_SOURCE_COPY_MAX_BYTES
+        if upload and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; at most %(limit)s can be uploaded.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="file_too_large",
+            )
+        return upload
+
+
+class KeptCopyInline(PartOfReviewedRecord, admin.StackedInline):
+    """The copies already kept. What a copy holds never changes, since its hash vouches for it: a correction is a
+    new copy. Its retrieval date and note can still be corrected."""
+
+    model = SourceCopy
+    form = TextCheckModelForm
+    extra = 0
+    fields = ["held", "sha256", ("retrieved_on", "created_at"), "note"]
+    readonly_fields = ["held", "sha256", "created_at"]
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    @admin.display(description=_("copy"))
+    def held(self, copy):
+        parts = []
+        if copy.text:
+            parts.append(
+                format_html(
+                    "<p>{}</p><blockquote>{}</blockquote>",
+                    ngettext("Text of %(count)s character:", "Text of %(count)s characters:", len(copy.text))
+                    % {"count": f"{len(copy.text):,}"},
+                    Truncator(copy.text).chars(COPY_PREVIEW_CHARS),
+                )
+            )
+        if copy.file:
+            url = reverse("admin:events_sourcecopy_file", args=[copy.pk])
+            try:
+                size = filesizeformat(copy.file.size)
+            except OSError:
+                size = _("missing from the file storage: restore it from the backup")
+            parts.append(format_html('<p><a href="{}">{}</a> ({})</p>', url, PurePath(copy.file.name).name, size))
+        if copy.archive_url:
+            parts.append(format_html('<p><a href="{0}" rel="noopener noreferrer">{0}</a></p>', copy.archive_url))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+
+COPY_PREVIEW_CHARS = 600
+
+
+class NewCopyInline(PartOfReviewedRecord, admin.StackedInline):
+    """A form to add one copy: paste the text, upload a file or give a web-archive capture's address."""
+
+    model = SourceCopy
+    form = SourceCopyForm
+    extra = 1
+    max_num = 1
+    verbose_name = _("new kept copy")
+    verbose_name_plural = _("keep a copy")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    # Shown only to whoever may add a copy to this source; the copies kept are in KeptCopyInline.
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WithdrawForm(TextCheckForm):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal (shown to the public)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    )
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -113,40 +239,32 @@ class CitationFormSet(BaseInlineFormSet):
                 form.add_error("quote", UNQUOTED_MESSAGE)
 
 
-class EventPartInline(RelatedNameLabels):
+class EventPartInline(PartOfReviewedRecord, RelatedNameLabels):
     """Rows inside an event follow the event: a contributor cannot change them once it is public."""
-
-    def has_add_permission(self, request, obj):
-        return super().has_add_permission(request, obj) and editable_by(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and editable_by(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and editable_by(request.user, obj)
-
-
-def editable_by(user, event):
-    return event is None or event.status == EventStatus.DRAFT or can_publish(user)
 
 
 class CitationInline(EventPartInline, admin.StackedInline):
     model = Citation
+    form = TextCheckModelForm
     formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
-    fields = [("source", "location"), "quote"]
+    fields = [("source", "location"), "quote", ("reported_as", "alleged_by")]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 100})}}
 
 
 class EventOrganisationInline(EventPartInline, admin.TabularInline):
     model = EventOrganisation
+    form = TextCheckModelForm
+    formset = LabelledInlineFormSet
     extra = 1
     autocomplete_fields = ["organisation"]
 
 
 class EventPersonInline(EventPartInline, admin.TabularInline):
     model = EventPerson
+    form = TextCheckModelForm
+    formset = LabelledInlineFormSet
     extra = 1
     autocomplete_fields = ["person"]
 
@@ -156,20 +274,20 @@ class YearListFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        years = model_admin.get_queryset(request).dates("date_sort", "year", order="DESC")
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit() and 1 <= int(value) <= 9999:
-            return queryset.filter(date__year=int(value))
+        year = parse_number(self.value() or "", 1, 9999)
+        if year is not None:
+            return queryset.filter(date_sort__year=year)
         return queryset
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(ReviewRule, HistoryAdmin):
     form = EventAdminForm
-    ordering = ["-date", "-id"]  # explicit: Meta.ordering is dropped once the queryset aggregates
+    ordering = ["-date_sort", "-id"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     inlines = [CitationInline, EventOrganisationInline, EventPersonInline]
     list_display = ["title", "date_column", "event_type", "outcome", "status", "country", "citation_count"]
     list_display_links = ["title"]
@@ -189,7 +307,7 @@ class EventAdmin(HistoryAdmin):
         "organisations__acronym",
         "people__name",
     ]
-    date_hierarchy = "date"
+    date_hierarchy = "date_sort"
     actions = ["publish", "unpublish", "withdraw"]
     readonly_fields = [
         "created_at",
@@ -203,9 +321,18 @@ class EventAdmin(HistoryAdmin):
     ]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "event_type", ("date", "date_precision", "date_certainty"), "end_date"]}),
-        (None, {"fields": [("country", "location"), "summary"]}),
-        (_("Who acted and why"), {"fields": ["authority", "justification", "outcome"]}),
+        (None, {"fields": ["title", "event_type", ("date", "date_certainty"), "end_date"]}),
+        (None, {"fields": [("country", "location"), "summary", "target_kind"]}),
+        (
+            _("Who acted and why"),
+            {
+                "fields": ["authority", "justification", "outcome"],
+                "description": _(
+                    "Keep the authority's wording as the source gives it, and link the organisation or person that "
+                    "acted below with the role perpetrator, so that researchers can filter by who did it."
+                ),
+            },
+        ),
         (
             _("Publication"),
             {
@@ -221,6 +348,7 @@ class EventAdmin(HistoryAdmin):
             },
         ),
     ]
+    reviewer_only_fields = ["status", "withdrawal_reason"]
     history_list_display = ["status"]
     object_history_template = "admin/events/event/object_history.html"
 
@@ -239,9 +367,9 @@ class EventAdmin(HistoryAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description=_("date"), ordering="date")
+    @admin.display(description=_("date"), ordering="date_sort")
     def date_column(self, obj):
-        return obj.date_display
+        return obj.date
 
     @admin.display(description=_("citations"), ordering="citation_count")
     def citation_count(self, obj):
@@ -249,24 +377,19 @@ class EventAdmin(HistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.can_publish = can_publish(request.user)  # a fresh class each call
+        form.can_publish = is_reviewer(request.user)  # a fresh class each call
         return form
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if not can_publish(request.user):
-            return [*fields, "status", "withdrawal_reason"]
-        return fields
+    def seen_by_public(self, obj):
+        # A withdrawn event was public and its address still answers: it stays the reviewers' too.
+        return obj is not None and obj.status != EventStatus.DRAFT
 
     def has_publish_permission(self, request):
-        return can_publish(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and editable_by(request.user, obj)
+        return is_reviewer(request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Nobody deletes what the public has seen: reviewers withdraw it instead, and it stays in the history.
-        if obj is not None and obj.status != EventStatus.DRAFT:
+        if self.seen_by_public(obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -299,9 +422,33 @@ class EventAdmin(HistoryAdmin):
         services.record_status_change(obj, stored_status(obj), request.user)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.warn_of_protected_names(request, [form.instance])
+
+    def warn_of_protected_names(self, request, events):
+        """The editors' text is published as entered: say where it names someone the public must not know."""
+        for event in events:
+            for person, where in services.protected_names_in_public_text(event):
+                self.message_user(
+                    request,
+                    _(
+                        "%(event)s: its %(field)s names %(person)s, whose identity is protected (%(protection)s). "
+                        "The public reads that text as entered: reword it unless the source makes this public."
+                    )
+                    % {
+                        "event": event.title,
+                        "field": where,
+                        "person": person.name,
+                        "protection": person.get_protection_display(),
+                    },
+                    messages.WARNING,
+                )
+
     @admin.action(description=_("Publish selected events"), permissions=["publish"])
     def publish(self, request, queryset):
         published, refused = services.publish_events(queryset, request.user)
+        self.warn_of_protected_names(request, published)
         if published:
             self.message_user(
                 request,
@@ -326,7 +473,8 @@ class EventAdmin(HistoryAdmin):
     @admin.action(description=_("Withdraw selected published events"), permissions=["publish"])
     def withdraw(self, request, queryset):
         """Ask for the reason first: it is shown on the public page of each withdrawn event."""
-        if "reason" not in request.POST:
+        form = WithdrawForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
             return TemplateResponse(
                 request,
                 "admin/events/event/withdraw_confirmation.html",
@@ -337,9 +485,10 @@ class EventAdmin(HistoryAdmin):
                     "events": queryset.filter(status=EventStatus.PUBLISHED),
                     "skipped": queryset.exclude(status=EventStatus.PUBLISHED),
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "form": form,
                 },
             )
-        changed = services.withdraw_events(queryset, request.user, request.POST["reason"].strip())
+        changed = services.withdraw_events(queryset, request.user, form.cleaned_data["reason"])
         self.message_user(
             request,
             ngettext("Withdrew %(count)d event.", "Withdrew %(count)d events.", len(changed)) % {"count": len(changed)},
@@ -349,18 +498,19 @@ class EventAdmin(HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(ReviewRule, HistoryAdmin):
     form = SourceAdminForm
-    ordering = ["-published_on", "title"]  # explicit: as above
+    ordering = ["-published_sort", "title"]  # explicit: as above
     list_display = ["title", "publisher", "published_column", "language", "citation_count"]
-    list_filter = ["publisher", "language", "published_precision"]
-    search_fields = ["title", "publisher", "author", "url", "notes"]
-    date_hierarchy = "published_on"
+    list_filter = ["publisher", "language", "published_earliest_precision"]
+    search_fields = ["title", "publisher", "author", "url", "notes", "copies__text"]
+    inlines = [KeptCopyInline, NewCopyInline]
+    date_hierarchy = "published_latest"
     fields = [
         "title",
         ("publisher", "author"),
         "url",
-        ("published_on", "published_precision", "published_certainty"),
+        ("published", "published_certainty"),
         "language",
         "notes",
         "loaded_version",
@@ -369,9 +519,28 @@ class SourceAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
 
-    @admin.display(description=_("published"), ordering="published_on")
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else [NewCopyInline]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.copy_file_view)
+        return [path("copy/<int:copy_id>/file/", view, name="events_sourcecopy_file"), *super().get_urls()]
+
+    def copy_file_view(self, request, copy_id):
+        """A kept file, to whoever may see its source in the admin; always as a download, so that an uploaded web
+        page never runs in the admin's origin. Files have no public address."""
+        copy = get_object_or_404(SourceCopy.objects.exclude(file="").select_related("source"), pk=copy_id)
+        if not self.has_view_permission(request, copy.source):
+            raise PermissionDenied
+        try:
+            handle = copy.file.open("rb")
+        except OSError:
+            raise Http404(_("The file is missing from the file storage.")) from None
+        return FileResponse(handle, as_attachment=True, filename=PurePath(copy.file.name).name)
+
+    @admin.display(description=_("published"), ordering="published_sort")
     def published_column(self, obj):
-        return obj.published_display
+        return obj.published or ""
 
     @admin.display(description=_("citations"), ordering="citation_count")
     def citation_count(self, obj):

@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
+from civicspace.text import strip_control_characters
 from civicspace.views import filter_errors_as_text, query_string_problem
 from events.filters import EventFilter
 from events.models import Event
@@ -18,10 +20,32 @@ def with_query(path, filterset):
     return f"{path}?{query}" if query else path
 
 
+class ControlFreeXMLGenerator(SimplerXMLGenerator):
+    """Takes out the control characters XML 1.0 cannot carry, where Django's generator fails: text stored before
+    forms refused them (or written straight to the database) must not take the feed down."""
+
+    def characters(self, content):
+        super().characters(strip_control_characters(content) if content else content)
+
+    def startElement(self, name, attrs):
+        super().startElement(name, attrs and {key: strip_control_characters(value) for key, value in attrs.items()})
+
+
+class ControlFreeAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write, with the generator above.
+        handler = ControlFreeXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class EventFeed(Feed):
     """The latest published events as Atom, filtered by the same query string as the events list."""
 
-    feed_type = Atom1Feed
+    feed_type = ControlFreeAtom1Feed
     title = _("Civic Space Tracker: latest published events")
     subtitle = _("Events that close civic space, each drawn from cited sources.")
 
@@ -36,7 +60,7 @@ class EventFeed(Feed):
         problem = query_string_problem(request)
         if problem:
             raise BadRequest(problem)
-        filterset = EventFilter(request.GET or None, queryset=Event.objects.published(), request=request)
+        filterset = EventFilter(request.GET or None, queryset=Event.objects.public(), request=request)
         if filterset.is_bound and not filterset.is_valid():
             raise BadRequest(filter_errors_as_text(filterset))
         return filterset
@@ -52,7 +76,7 @@ class EventFeed(Feed):
         return filterset.qs.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, event):
-        return f"{event.date_display}: {event.title}"
+        return f"{event.date}: {event.title}"
 
     def item_description(self, event):
         # Atom carries the summary as HTML, which readers render: the editors' text must arrive escaped.

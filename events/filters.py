@@ -2,98 +2,148 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, CharField, F, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from civicspace.filters import (
-    PartialDateFilter,
-    QuickSelect,
-    QuickSelectMultiple,
+    SEARCH_MAX_LENGTH,
+    ChosenRecordsFilter,
+    IntervalOverlapFilter,
     SearchFilter,
     StableOrderingFilter,
     rename_filters,
+    resolver,
 )
-from organisations.models import Organisation, OrganisationKind, Person
+from organisations.models import Organisation, OrganisationKind, Person, Protection
 
-from .models import LANGUAGE_CHOICES, Citation, Event, EventType, Outcome, Source
+from .models import LANGUAGE_CHOICES, Citation, Event, EventOrganisation, EventPerson, EventType, Outcome, Role, Source
+from .search import search
 
 
-def quoted_passage_contains(word):
-    # A subquery rather than a join, so that an event with several matching citations is listed once.
-    return Q(pk__in=Citation.objects.filter(quote__icontains=word).values("event_id"))
+def people_by_public_slug():
+    """Public people, each with ``slug_shown``: the address the public knows them by (their pseudonym's if any), and
+    ``name_shown``, the name it knows them by."""
+    slug_shown = Case(
+        When(protection=Protection.PSEUDONYMISED, then=F("pseudonym_slug")),
+        default=F("slug"),
+        output_field=CharField(),
+    )
+    return Person.objects.public().annotate(slug_shown=slug_shown)
+
+
+def concerning(link_model, field, **conditions):
+    """``link`` for a ChosenRecordsFilter: the events that a ``link_model`` row ties to any of the chosen records."""
+
+    def events(records):
+        return link_model.objects.filter(**{f"{field}__in": records}, **conditions).values("event")
+
+    return events
+
+
+def any_of(field):
+    """A filter method for the values of ``field`` reached through a link table: a subquery, never a DISTINCT."""
+
+    def method(queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{field}__in": values}).values("pk"))
+
+    return method
 
 
 class EventFilter(django_filters.FilterSet):
-    q = SearchFilter(
-        fields=["title", "summary"],
-        also=quoted_passage_contains,
-        help_text=_("Words in the title, the summary or a quoted passage."),
+    # Filters whose choices show how many events the other filters keep with each value (civicspace/facets.py).
+    facets = {"type": "event_type", "country": "country", "outcome": "outcome", "kind": "organisations__kind"}
+
+    q = django_filters.CharFilter(
+        method="holding_words",
+        max_length=SEARCH_MAX_LENGTH,
+        label=_("Text"),
+        help_text=_("Words in the title, the summary or a quoted passage; each may be the start of a word."),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     type = django_filters.MultipleChoiceFilter(
-        field_name="event_type", choices=EventType.choices, label=_("Type"), widget=forms.CheckboxSelectMultiple
+        field_name="event_type",
+        choices=EventType.choices,
+        distinct=False,
+        label=_("Type"),
+        widget=forms.CheckboxSelectMultiple,
     )
-    date_from = PartialDateFilter(
+    date_from = IntervalOverlapFilter(
         field_name="date",
         bound="from",
-        precision_field="date_precision",
-        end_field="end_date",
+        lasts_until="end_date",
         label=_("From"),
         help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. An event dated March 2024 matches any range that overlaps it."),
     )
-    date_to = PartialDateFilter(
+    date_to = IntervalOverlapFilter(
         field_name="date",
         bound="to",
-        precision_field="date_precision",
         label=_("To"),
         help_text=_("Included: 2024-03 means to the end of March 2024."),
     )
-    # Several values match events concerning any of them; the predicate compares slugs, as the URL gives them.
-    organisation = django_filters.ModelMultipleChoiceFilter(
-        field_name="organisations__slug",
-        to_field_name="slug",
-        queryset=Organisation.objects.all(),
-        distinct=True,
+    # Several values match events concerning any of them; the URL names each by its address (or its name).
+    organisation = ChosenRecordsFilter(
+        link=concerning(EventOrganisation, "organisation"),
+        resolve=resolver(Organisation.objects.public, "slug", ["name", "acronym"]),
+        record_label=str,
+        suggest_url_name="organisations:suggest-organisations",
         label=_("Organisation"),
-        widget=QuickSelectMultiple,
+    )
+    perpetrator = ChosenRecordsFilter(
+        link=concerning(EventOrganisation, "organisation", role=Role.PERPETRATOR),
+        resolve=resolver(Organisation.objects.public, "slug", ["name", "acronym"]),
+        record_label=str,
+        suggest_url_name="organisations:suggest-organisations",
+        label=_("Who acted"),
+        help_text=_("The organisation that carried out the measure (a ministry, the transitional authorities...)."),
     )
     kind = django_filters.MultipleChoiceFilter(
-        field_name="organisations__kind",
         choices=OrganisationKind.choices,
-        distinct=True,
+        method=any_of("organisations__kind"),
         label=_("Organisation kind"),
+        widget=forms.CheckboxSelectMultiple,
     )
-    person = django_filters.ModelMultipleChoiceFilter(
-        field_name="people__slug",
-        to_field_name="slug",
-        queryset=Person.objects.all(),
-        distinct=True,
+    person = ChosenRecordsFilter(
+        link=concerning(EventPerson, "person"),
+        resolve=resolver(people_by_public_slug, "slug_shown", ["name_shown"]),
+        record_label=lambda person: person.public_name,
+        suggest_url_name="organisations:suggest-people",
         label=_("Person"),
-        widget=QuickSelectMultiple,
     )
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"), widget=QuickSelect)
+    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
     location = django_filters.CharFilter(lookup_expr="icontains", max_length=200, label=_("Location"))
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
-    source = django_filters.ModelChoiceFilter(
-        field_name="sources", queryset=Source.objects.all(), distinct=True, label=_("Source"), widget=QuickSelect
+    source = ChosenRecordsFilter(
+        link=lambda sources: Citation.objects.filter(source__in=sources).values("event"),
+        resolve=resolver(Source.objects.public, "id", ["title"]),
+        record_label=str,
+        suggest_url_name="events:suggest-sources",
+        label=_("Source"),
     )
     publisher = django_filters.CharFilter(
-        field_name="sources__publisher",
-        lookup_expr="icontains",
+        method="cited_from_publisher",
         max_length=200,
-        distinct=True,
         label=_("Publisher"),
         help_text=_("Of a cited source, e.g. Amnesty."),
     )
     sort = StableOrderingFilter(
-        fields=(("date", "date"), ("title", "title"), ("event_type", "type")),
-        field_labels={"date": _("Date"), "title": _("Title"), "event_type": _("Type")},
+        fields=(("date_sort", "date"), ("title", "title"), ("event_type", "type")),
+        field_labels={"date_sort": _("Date"), "title": _("Title"), "event_type": _("Type")},
         label=_("Sort by"),
     )
 
     class Meta:
         model = Event
         fields = []
+
+    def holding_words(self, queryset, name, value):
+        return search(queryset, value)
+
+    def cited_from_publisher(self, queryset, name, value):
+        cited = Citation.objects.filter(source__publisher__icontains=value).values("event")
+        return queryset.filter(pk__in=cited)
 
 
 rename_filters(EventFilter, date_from="from", date_to="to")
@@ -115,22 +165,21 @@ class TimelineFilter(EventFilter):
 
 
 class SourceFilter(django_filters.FilterSet):
+    facets = {"language": "language"}
+
     q = SearchFilter(fields=["title", "publisher", "author"], help_text=_("Words in the title, publisher or author."))
     publisher = django_filters.CharFilter(lookup_expr="icontains", max_length=200, label=_("Publisher"))
-    published_from = PartialDateFilter(
-        field_name="published_on",
+    published_from = IntervalOverlapFilter(
+        field_name="published",
         bound="from",
-        precision_field="published_precision",
         label=_("Published from"),
         help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."),
     )
-    published_to = PartialDateFilter(
-        field_name="published_on", bound="to", precision_field="published_precision", label=_("Published to")
-    )
+    published_to = IntervalOverlapFilter(field_name="published", bound="to", label=_("Published to"))
     language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES, label=_("Language"))
     sort = StableOrderingFilter(
-        fields=(("published_on", "published"), ("title", "title"), ("publisher", "publisher")),
-        field_labels={"published_on": _("Publication date"), "title": _("Title"), "publisher": _("Publisher")},
+        fields=(("published_sort", "published"), ("title", "title"), ("publisher", "publisher")),
+        field_labels={"published_sort": _("Publication date"), "title": _("Title"), "publisher": _("Publisher")},
         label=_("Sort by"),
     )
 

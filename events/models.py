@@ -1,37 +1,34 @@
+import datetime
+import hashlib
+from pathlib import PurePath
+
 from django.conf import global_settings, settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from civicspace.dates import DateCertainty, DatePrecision, format_partial, iso_partial, validate_period_start
-from organisations.models import Organisation, OrganisationStatus, Person, VersionedModel, published_event_count
+from civicspace.dates import (
+    DatePrecision,
+    IntervalAttribute,
+    PartialDate,
+    interval_constraints,
+    interval_fields,
+    validate_interval_columns,
+)
+from civicspace.models import CountsPublicEvents, PublicationStatus, VersionedModel, concerned_by_published_event
+from civicspace.vocabulary import ROLE_HELP, EventType, Outcome, Role
+from organisations.models import Organisation, OrganisationKind, Person
 
+START_OF_TIME, END_OF_TIME = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
 
-class EventType(models.TextChoices):
-    DISSOLUTION = "dissolution", _("Dissolution")
-    SUSPENSION = "suspension", _("Suspension")
-    FUNDING_RESTRICTION = "funding_restriction", _("Funding restriction")
-    RESTRICTIVE_LAW = "restrictive_law", _("Restrictive law")
-    ASSEMBLY_BAN = "assembly_ban", _("Assembly ban")
-    PROTEST_REPRESSED = "protest_repressed", _("Protest repressed")
-    CENSORSHIP = "censorship", _("Censorship")
-    ARREST = "arrest", _("Arrest")
-    ENFORCED_DISAPPEARANCE = "enforced_disappearance", _("Enforced disappearance")
-    PROSECUTION = "prosecution", _("Prosecution")
-    SENTENCE = "sentence", _("Sentence")
-    EXILE = "exile", _("Exile")
-    HARASSMENT = "harassment", _("Harassment")
-    ATTACK = "attack", _("Attack")
-    RELEASE = "release", _("Release")
-    REINSTATEMENT = "reinstatement", _("Reinstatement")
-    COURT_RULING = "court_ruling", _("Court ruling")
-    STATEMENT = "statement", _("Statement")
-    POLITICAL_TRANSITION = "political_transition", _("Political transition")
-    DIPLOMATIC = "diplomatic", _("Diplomatic")
-    CIVIL_SOCIETY_INITIATIVE = "civil_society_initiative", _("Civil-society initiative")
+# An event's publication status: only published events are public (``Event.objects.public()``).
+EventStatus = PublicationStatus
 
 
 # One line each, shown to editors as help and to researchers on the public list of types.
@@ -86,93 +83,70 @@ EVENT_TYPE_DEFINITIONS = {
     ),
 }
 
-# The event types that change an organisation's status when they target it and are carried out.
-STATUS_BY_EVENT_TYPE = {
-    EventType.DISSOLUTION: OrganisationStatus.DISSOLVED,
-    EventType.SUSPENSION: OrganisationStatus.SUSPENDED,
-    EventType.REINSTATEMENT: OrganisationStatus.ACTIVE,
-}
-
-
-class Outcome(models.TextChoices):
-    CARRIED_OUT = "carried_out", _("Carried out")
-    ATTEMPTED = "attempted", _("Attempted but failed")
-    REVERSED = "reversed", _("Later reversed")
-    PENDING = "pending", _("Pending")
-
-
-class EventStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Role(models.TextChoices):
-    TARGET = "target", _("Target")
-    PERPETRATOR = "perpetrator", _("Perpetrator")
-    AUTHOR = "author", _("Author")
-    SPOKESPERSON = "spokesperson", _("Spokesperson")
-    SUPPORTER = "supporter", _("Supporter")
-    OTHER = "other", _("Other")
-
-
-ROLE_HELP = _(
-    "Target: the measure is aimed at them. Perpetrator: they carried it out. Author: they made the statement "
-    "or led the initiative. Spokesperson: they spoke for a party to it. Supporter: they funded or backed it."
-)
-
-
 # Django lists the names in English (gettext_noop) and translates them in its own catalogue: shown in the reader's.
 LANGUAGE_CHOICES = [(code, _(name)) for code, name in global_settings.LANGUAGES]
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 
 class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources that a published event cites: the only ones the public sees."""
+        return self.filter(concerned_by_published_event(Source, "citations"))
+
     def for_listing(self):
-        """Public rows, with the number of published events that cite each source."""
-        return self.annotate(event_count=published_event_count(Citation, "source"))
+        """With ``event_count``, the number of published events that cite each source."""
+        return self.annotate(event_count=F("public_event_count"))
+
+    def with_latest_copy(self):
+        """With ``archived_at`` (retrieval date) and ``archived_sha256`` of each source's latest kept copy."""
+        latest = SourceCopy.objects.filter(source=OuterRef("pk")).order_by(*LATEST_COPY_FIRST)
+        return self.annotate(
+            archived_at=Subquery(latest.values("retrieved_on")[:1]),
+            archived_sha256=Subquery(latest.values("sha256")[:1]),
+        )
 
 
-class Source(VersionedModel):
+class Source(VersionedModel, CountsPublicEvents):
+    event_relation = "citations"
+
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300)
     author = models.CharField(_("author"), max_length=300, blank=True, help_text=_("Only if the source names one."))
     url = models.URLField(
         _("link"), max_length=1000, blank=True, help_text=_("Leave blank rather than guess an address.")
     )
-    published_on = models.DateField(_("published"), null=True, blank=True)
-    published_precision = models.CharField(
-        _("publication date precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
-    published_certainty = models.CharField(
-        _("publication date certainty"),
-        max_length=20,
-        choices=DateCertainty.choices,
-        default=DateCertainty.STATED,
-        help_text=_("Inferred when the source prints no date and it follows from what the text reports."),
+    (
+        published_earliest,
+        published_earliest_precision,
+        published_latest,
+        published_latest_precision,
+        published_certainty,
+    ) = interval_fields(_("published"))
+    published = IntervalAttribute("published")
+    # Where the source stands in time for the lists' order (undated ones last, newest first): never null, so that it
+    # can order pages by key.
+    published_sort = models.GeneratedField(
+        expression=Coalesce("published_earliest", "published_latest", Value(START_OF_TIME)),
+        output_field=models.DateField(),
+        db_persist=True,
     )
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     notes = models.TextField(_("notes"), blank=True, help_text=_("How the date was worked out, translations..."))
 
     objects = SourceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["published_sort", "public_event_count"])
 
     class Meta:
-        ordering = ["-published_on", "title"]
-        get_latest_by = "published_on"
+        ordering = ["-published_sort", "-id"]
+        get_latest_by = "published_latest"
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(published_precision__in=DatePrecision.values),
-                name="events_source_published_precision_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(published_certainty__in=DateCertainty.values),
-                name="events_source_published_certainty_valid",
-            ),
+        constraints = interval_constraints("published", "events_source", required=False)
+        indexes = [
+            # The sources list newest first (/sources/, either direction), by title and by publisher (?sort=title).
+            models.Index(fields=["published_sort", "id"], name="events_source_published"),
+            models.Index(fields=["title", "id"], name="events_source_title"),
+            models.Index(fields=["publisher", "id"], name="events_source_publisher"),
         ]
 
     def __str__(self):
@@ -181,16 +155,151 @@ class Source(VersionedModel):
     def get_absolute_url(self):
         return reverse("events:source-detail", kwargs={"pk": self.pk})
 
+    def get_language_display(self):
+        # Django's own hashes every choice's translated name (a hundred languages) at each call: once a row.
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
     def clean(self):
-        validate_period_start("published_on", self.published_on, self.published_precision)
+        validate_interval_columns(self, "published")
+
+
+# The latest retrieval first; a copy whose retrieval date is not known comes after every dated one.
+LATEST_COPY_FIRST = [F("retrieved_on").desc(nulls_last=True), "-id"]
+
+
+def copy_upload_path(copy, filename):
+    """Files are filed under their own SHA-256 (computed before the file is stored), keeping the name they came with."""
+    name = PurePath(PurePath(filename).name)
+    return f"source-copies/{copy.sha256}/{name.stem[:100]}{name.suffix[:20]}"
+
+
+def sha256_of(copy):
+    """The SHA-256 of what the copy holds: its text in UTF-8, or its file's bytes; empty for a capture link."""
+    if copy.text:
+        return hashlib.sha256(copy.text.encode("utf-8")).hexdigest()
+    if not copy.file:
+        return ""
+    if copy.file._committed and copy.sha256:
+        return copy.sha256  # a stored file never changes: no need to read it again
+    digest = hashlib.sha256()
+    copy.file.open("rb")
+    for chunk in copy.file.chunks():
+        digest.update(chunk)
+    copy.file.seek(0)
+    return digest.hexdigest()
+
+
+class SourceCopy(models.Model):
+    """A copy of a source, kept in case the original is taken down or blocked: its text or a file as retrieved,
+    or the address of a web-archive capture. Its SHA-256 is computed from what it holds, never typed in."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="copies", verbose_name=_("source"))
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("The source's text as retrieved, pasted whole (stored in the database).")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=copy_upload_path,
+        max_length=300,
+        blank=True,
+        help_text=_("The page or document as retrieved: a PDF, a saved web page, a screenshot..."),
+    )
+    archive_url = models.URLField(
+        _("web-archive capture"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The address of a capture in a public web archive, e.g. https://web.archive.org/web/..."),
+    )
+    retrieved_on = models.DateField(
+        _("retrieved"),
+        null=True,
+        blank=True,
+        help_text=_("When the text or file was retrieved or the capture made; blank if it is not known."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Where the copy came from."))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("kept since"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = LATEST_COPY_FIRST
+        get_latest_by = "retrieved_on"
+        verbose_name = _("kept copy")
+        verbose_name_plural = _("kept copies")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text="", file="", archive_url=""),
+                name="events_sourcecopy_holds_something",
+                violation_error_message=_("Paste the text, upload a file or give a web-archive capture's address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(text="") | Q(file=""),
+                name="events_sourcecopy_text_or_file",
+                violation_error_message=_("A copy holds the text or a file, not both: add the other as a second copy."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.kind_display}"
+
+    def save(self, *args, **kwargs):
+        self.sha256 = sha256_of(self)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.retrieved_on and self.retrieved_on > timezone.localdate():
+            raise ValidationError({"retrieved_on": _("A copy cannot have been retrieved in the future.")})
 
     @property
-    def published_display(self):
-        return format_partial(self.published_on, self.published_precision, self.published_certainty)
+    def kind_display(self):
+        if self.text:
+            return _("text")
+        return _("file") if self.file else _("web-archive capture")
 
     @property
-    def published_iso(self):
-        return iso_partial(self.published_on, self.published_precision)
+    def retrieved_display(self):
+        return PartialDate.of(self.retrieved_on, DatePrecision.DAY).words()
+
+
+class LinkCheck(models.Model):
+    """What ``check_links`` last saw at an address that a source or a kept copy gives. Kept apart from the
+    records, so that a check neither adds to their history nor makes an editor's open form stale."""
+
+    url = models.URLField(_("link"), max_length=1000, unique=True)
+    checked_at = models.DateTimeField(_("last checked"))
+    status_code = models.PositiveSmallIntegerField(
+        _("HTTP status"), null=True, blank=True, help_text=_("Empty when nothing answered.")
+    )
+    problem = models.CharField(_("problem"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(_("last answered"), null=True, blank=True)
+    broken_since = models.DateTimeField(
+        _("not answering since"), null=True, blank=True, help_text=_("The first failed check since it last answered.")
+    )
+
+    class Meta:
+        ordering = ["url"]
+        get_latest_by = "checked_at"
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        indexes = [
+            # The data-quality page lists the links that stopped answering.
+            models.Index(fields=["broken_since"], name="events_linkcheck_broken"),
+        ]
+
+    def __str__(self):
+        return self.url
+
+    @classmethod
+    def broken(cls, queryset, url_field):
+        """The rows of ``queryset`` whose link in ``url_field`` stopped answering, with the check's status, problem
+        and since when, in one query however many rows."""
+        checks = cls.objects.filter(url=OuterRef(url_field), broken_since__isnull=False)
+        return queryset.filter(Exists(checks)).annotate(
+            link_status_code=Subquery(checks.values("status_code")[:1]),
+            link_problem=Subquery(checks.values("problem")[:1]),
+            link_broken_since=Subquery(checks.values("broken_since")[:1]),
+        )
 
 
 def user_stamp(verbose_name=None):
@@ -207,52 +316,57 @@ def user_stamp(verbose_name=None):
 
 
 class EventQuerySet(models.QuerySet):
-    def published(self):
+    def public(self):
+        """Published events: the only ones in any public list, count, page, export or feed."""
         return self.filter(status=EventStatus.PUBLISHED)
 
+    def withdrawn(self):
+        """Withdrawn events: their public address answers 410 with the reason, and nothing of the event."""
+        return self.filter(status=EventStatus.WITHDRAWN)
+
     def for_listing(self):
-        """Everything a list row shows (organisations, people, sources) in three prefetch queries."""
+        """Everything a public row shows (organisations, people, sources) in four prefetch queries.
+
+        People are read through ``Person.objects.public()`` into each link's ``public_person``, which is None for
+        someone the public may not see: pages count the people withheld without ever loading who they are. Public
+        pages read ``public_person``, never ``person``.
+        """
         return self.prefetch_related(
             Prefetch("organisation_links", queryset=EventOrganisation.objects.select_related("organisation")),
-            Prefetch("person_links", queryset=EventPerson.objects.select_related("person")),
+            Prefetch("person_links", queryset=EventPerson.objects.order_by("pk")),
+            Prefetch("person_links__person", queryset=Person.objects.public(), to_attr="public_person"),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
         )
 
     def timeline(self, newest_first=True):
-        """Chronological, with the coarser of two periods that start on the same day placed as the outer one.
+        """By where each event stands in time, with the wider of two intervals that start on the same day placed as
+        the outer one.
 
-        "2024" and "January 2024" are stored as 2024-01-01 like "1 January 2024"; newest first, a year comes after
-        the months it contains, oldest first before them, so that the timeline's year and month groups hold together.
+        "2024", "January 2024" and "1 January 2024" all start on 2024-01-01; newest first, a year comes after the
+        months it contains (its latest day is later), oldest first before them, so that the timeline's year and month
+        groups hold together. An interval with no upper bound is the widest of all.
         """
-        span = Case(
-            When(date_precision=DatePrecision.YEAR, then=Value(2)),
-            When(date_precision=DatePrecision.MONTH, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
         if newest_first:
-            return self.order_by("-date", span.asc(), "-id")
-        return self.order_by("date", span.desc(), "id")
+            return self.order_by("-date_sort", "date_sort_end", "-id")
+        return self.order_by("date_sort", "-date_sort_end", "id")
 
 
 class Event(VersionedModel):
     title = models.CharField(_("title"), max_length=300)
     event_type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
-    date = models.DateField(
-        _("date"), help_text=_("At month or year precision, stored as the first day of the month or year.")
+    date_earliest, date_earliest_precision, date_latest, date_latest_precision, date_certainty = interval_fields(
+        _("date")
     )
-    date_precision = models.CharField(
-        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    date = IntervalAttribute("date")
+    # Where the event stands in time (its earliest possible day, or its latest when the sources give no lower
+    # bound): kept by the database, for the lists' order and their indexes.
+    date_sort = models.GeneratedField(
+        expression=Coalesce("date_earliest", "date_latest"), output_field=models.DateField(), db_persist=True
     )
-    date_certainty = models.CharField(
-        _("date certainty"),
-        max_length=20,
-        choices=DateCertainty.choices,
-        default=DateCertainty.STATED,
-        help_text=_(
-            'Inferred: e.g. the source says "On March 6" and the year follows from its time frame. '
-            "No later than: the source reports it as done by that date without saying when."
-        ),
+    # Its latest possible day, an open end counting as the end of time: of two events that stand on the same day, the
+    # narrower comes first. Never null, so that it can order the lists' pages by key.
+    date_sort_end = models.GeneratedField(
+        expression=Coalesce("date_latest", Value(END_OF_TIME)), output_field=models.DateField(), db_persist=True
     )
     end_date = models.DateField(
         _("end date"),
@@ -261,6 +375,17 @@ class Event(VersionedModel):
         help_text=_("Only for events that last: e.g. a suspension lifted."),
     )
     country = CountryField(_("country"))
+    target_kind = models.CharField(
+        _("targets every organisation of this kind"),
+        max_length=40,
+        choices=OrganisationKind.choices,
+        blank=True,
+        help_text=_(
+            'For a measure against a whole group rather than named organisations: "the activities of political '
+            "parties have been suspended\" targets every political party in the event's country, and their status "
+            "follows as for a named target."
+        ),
+    )
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Town or region."))
     summary = models.TextField(_("summary"), help_text=_("What happened, in the tracker's own neutral words."))
     authority = models.CharField(
@@ -311,54 +436,73 @@ class Event(VersionedModel):
     updated_by = user_stamp()
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["date_sort", "date_sort_end"])
 
     class Meta:
-        ordering = ["-date", "-id"]
-        get_latest_by = "date"
+        ordering = ["-date_sort", "date_sort_end", "-id"]
+        get_latest_by = "date_sort"
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish, unpublish and withdraw events"))]
         indexes = [
-            # The public timeline and lists: published events, newest first.
-            models.Index(fields=["status", "-date"], name="events_event_status_date"),
+            # The public timeline and lists: published events, newest (or, read backwards, oldest) first, page after
+            # page by key; its columns are the order's, so no page sorts.
+            models.Index(fields=["status", "date_sort", "-date_sort_end", "id"], name="events_event_status_date"),
             # Filtering the lists by type within a date range.
-            models.Index(fields=["event_type", "date"], name="events_event_type_date"),
+            models.Index(fields=["event_type", "date_sort"], name="events_event_type_date"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(event_type__in=EventType.values), name="events_event_type_valid"),
-            models.CheckConstraint(
-                condition=Q(date_precision__in=DatePrecision.values), name="events_event_date_precision_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(date_certainty__in=DateCertainty.values), name="events_event_date_certainty_valid"
-            ),
+            *interval_constraints("date", "events_event"),
             models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="events_event_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(target_kind="") | Q(target_kind__in=OrganisationKind.values),
+                name="events_event_target_kind_valid",
+            ),
             models.CheckConstraint(condition=Q(status__in=EventStatus.values), name="events_event_status_valid"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                condition=Q(end_date__isnull=True)
+                | Q(date_earliest__isnull=True)
+                | Q(end_date__gte=F("date_earliest")),
                 name="events_event_end_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.date_display}: {self.title}"
+        return f"{self.date}: {self.title}"
 
     def get_absolute_url(self):
         return reverse("events:event-detail", kwargs={"pk": self.pk})
 
     def clean(self):
-        validate_period_start("date", self.date, self.date_precision)
+        validate_interval_columns(self, "date")
 
     @property
-    def date_display(self):
-        return format_partial(self.date, self.date_precision, self.date_certainty)
+    def shown_person_links(self):
+        """The links to people the public may see, from the links ``for_listing()`` prefetches."""
+        return [link for link in self.person_links.all() if link.public_person is not None]
 
     @property
-    def date_iso(self):
-        """ISO 8601 cut to the precision, for ``<time datetime>`` and the CSV."""
-        return iso_partial(self.date, self.date_precision)
+    def withheld_people_count(self):
+        """How many people the event concerns whose identity is withheld from the public (each counted once)."""
+        return len({link.person_id for link in self.person_links.all() if link.public_person is None})
+
+    @property
+    def is_alleged(self):
+        """True when every source reports the event only as someone's allegation; uses the prefetched citations."""
+        citations = self.citations.all()
+        return bool(citations) and all(citation.is_allegation for citation in citations)
+
+    @property
+    def alleged_by(self):
+        """Whose allegations the citations report, each once."""
+        return list(dict.fromkeys(c.alleged_by for c in self.citations.all() if c.is_allegation and c.alleged_by))
+
+    @property
+    def perpetrators(self):
+        """The organisations that acted (links with the role perpetrator), from the prefetched links."""
+        return [link.organisation for link in self.organisation_links.all() if link.role == Role.PERPETRATOR]
 
     @property
     def cited_sources(self):
@@ -366,9 +510,19 @@ class Event(VersionedModel):
         return list(dict.fromkeys(citation.source for citation in self.citations.all()))
 
     @property
+    def timeline_year(self):
+        """The year the timeline files the event under: the year of the day it stands at."""
+        return self.date.position.year
+
+    @property
     def timeline_month(self):
-        """The month the timeline files the event under, or None for an event known only to the year."""
-        return None if self.date_precision == DatePrecision.YEAR else self.date.month
+        """The first day of the month the timeline files the event under, or None unless both its bounds lie within
+        one month (a date known only to the year, or approximate across months)."""
+        date = self.date
+        bounded = date.earliest and date.latest and date.earliest.month and date.latest.month
+        if bounded and (date.earliest.year, date.earliest.month) == (date.latest.year, date.latest.month):
+            return date.first_day.replace(day=1)
+        return None
 
     @property
     def type_definition(self):
@@ -427,6 +581,11 @@ class EventPerson(Involvement):
         return f"{self.person} ({self.get_role_display()})"
 
 
+class ReportedAs(models.TextChoices):
+    FACT = "fact", _("Reported by the source as fact")
+    ALLEGATION = "allegation", _("Reported by the source as someone's allegation")
+
+
 class Citation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -441,13 +600,44 @@ class Citation(models.Model):
     location = models.CharField(
         _("where in the source"), max_length=100, blank=True, help_text=_('e.g. "paragraph 4".')
     )
+    reported_as = models.CharField(
+        _("reported as"),
+        max_length=10,
+        choices=ReportedAs.choices,
+        default=ReportedAs.FACT,
+        help_text=_(
+            "An allegation: the source reports what someone claims (the minister says members were arrested), "
+            "not what it establishes itself."
+        ),
+    )
+    alleged_by = models.CharField(
+        _("alleged by"),
+        max_length=300,
+        blank=True,
+        help_text=_('Whose claim, as the source names them: "the minister of territorial administration".'),
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["event", "source__published_on", "id"]
+        ordering = ["event", "id"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_as__in=ReportedAs.values), name="events_citation_reported_as_valid"
+            ),
+            # Only an allegation has someone who alleges it.
+            models.CheckConstraint(
+                condition=Q(reported_as=ReportedAs.ALLEGATION) | Q(alleged_by=""),
+                name="events_citation_alleged_by_only_for_allegations",
+                violation_error_message=_("Only an allegation is alleged by someone: choose allegation, or clear it."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.source} – {self.quote[:60]}"
+
+    @property
+    def is_allegation(self):
+        return self.reported_as == ReportedAs.ALLEGATION

@@ -1,14 +1,19 @@
-"""Writes that the admin and later tools share: publishing, unpublishing and withdrawing events.
+"""Writes that the admin and later tools share: publishing, unpublishing and withdrawing events; and the check
+that an event's public text does not name a protected person.
 
 Who published an event and when is kept while it stays published or withdrawn, and cleared when it goes back
 to draft: the history keeps every earlier publication.
 """
+
+import re
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from events.models import Citation, Event, EventStatus
+from organisations.models import Protection
+from organisations.services import normalise
 
 CHANGE_REASONS = {
     EventStatus.PUBLISHED: "Published",
@@ -85,3 +90,33 @@ def _move(events, from_status, to_status, user, **values):
             change_status(event, to_status, user, **values)
             changed.append(event)
     return changed
+
+
+# An event's text that the public reads as entered: a protected person's name in it would undo their protection.
+PUBLIC_TEXT_FIELDS = ["title", "summary", "location", "authority", "justification"]
+# Shorter names ("Ali") match too much ordinary text to be worth a warning.
+MIN_NAME_LENGTH = 4
+
+
+def as_words(text):
+    """The words of ``text`` without case, accents or punctuation, padded so that a name matches whole words only."""
+    words = re.findall(r"\w+", normalise(text))
+    return " " + " ".join(words) + " "
+
+
+def protected_names_in_public_text(event):
+    """[(person, field label)] for each person linked to ``event`` who is not public and whose name or other name
+    appears, ignoring case and accents, in the event's public text: its fields, quotes and link notes."""
+    texts = [(event._meta.get_field(field).verbose_name, getattr(event, field)) for field in PUBLIC_TEXT_FIELDS]
+    texts += [(Citation._meta.get_field("quote").verbose_name, citation.quote) for citation in event.citations.all()]
+    texts += [(link._meta.get_field("note").verbose_name, link.note) for link in event.person_links.all()]
+    texts += [(link._meta.get_field("note").verbose_name, link.note) for link in event.organisation_links.all()]
+    words = [(label, as_words(text)) for label, text in texts if text]
+    found = []
+    links = event.person_links.exclude(person__protection=Protection.PUBLIC).select_related("person")
+    for person in dict.fromkeys(link.person for link in links):
+        names = [as_words(name) for name in [person.name, *person.other_names_list] if len(name) >= MIN_NAME_LENGTH]
+        for label, text in words:
+            if any(name in text for name in names):
+                found.append((person, label))
+    return found

@@ -16,4 +16,5 @@ urlpatterns = [
     path("sources.json", views.SourceJsonView.as_view(), name="source-json"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("types/", views.EventTypesView.as_view(), name="types"),
+    path("suggest/sources.json", views.suggest_sources, name="suggest-sources"),
 ]

@@ -1,10 +1,13 @@
+from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import DetailView, TemplateView
 
-from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined
+from civicspace.dates import interval_cells
+from civicspace.models import public_events_of
+from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
-from .models import EVENT_TYPE_DEFINITIONS, Citation, Event, EventStatus, EventType, Source
+from .models import EVENT_TYPE_DEFINITIONS, Event, EventType, ReportedAs, Role, Source
 
 EVENT_CSV_HEADER = [
     "id",
@@ -25,12 +28,42 @@ EVENT_CSV_HEADER = [
     "authority",
     "justification",
     "source_links",
+    "people_withheld",
+    "date_earliest",
+    "date_latest",
+    "date_edtf",
+    "target_group",
+    "perpetrators",
+    "reported_as",
+    "alleged_by",
 ]
+
+
+ROLE_CODES = frozenset(Role.values)
+
+
+def with_role(name, role):
+    """An organisation or person in an events.csv cell: "Name [role]", the role's code after the name."""
+    return f"{name} [{role}]"
+
+
+def split_role(text):
+    """(name, role code or None) from a cell's "Name [role]"; a bracket that holds no role code is part of the name."""
+    name, inside = bracketed(text)
+    return (name, inside) if inside in ROLE_CODES else (text, None)
+
+
+def bracketed(text):
+    """(the text before a final "[...]", what the brackets hold), or (text, None) if it does not end with one."""
+    start = text.rfind("[")
+    if start < 0 or not text.endswith("]") or "]" in text[start:-1]:
+        return text, None
+    return text[:start].rstrip(), text[start + 1 : -1]
 
 
 class TimelineView(PublicFilterView):
     filterset_class = TimelineFilter
-    queryset = Event.objects.published().for_listing().timeline()
+    queryset = Event.objects.public().for_listing().timeline()
     template_name = "events/timeline.html"
     csv_url_name = "events:event-csv"
     json_url_name = "events:event-json"
@@ -39,7 +72,7 @@ class TimelineView(PublicFilterView):
 
 class EventListView(PublicFilterView):
     filterset_class = EventFilter
-    queryset = Event.objects.published().for_listing()
+    queryset = Event.objects.public().for_listing()
     template_name = "events/event_list.html"
     csv_url_name = "events:event-csv"
     json_url_name = "events:event-json"
@@ -54,13 +87,13 @@ class EventCsvView(CsvExportMixin, EventListView):
         sources = event.cited_sources
         return [
             event.pk,
-            event.date_iso,
-            event.date_precision,
+            event.date.iso,
+            event.date.main.precision,
             event.event_type,
             event.title,
             event.summary,
-            joined(link.organisation for link in event.organisation_links.all()),
-            joined(link.person for link in event.person_links.all()),
+            joined(with_role(link.organisation, link.role) for link in event.organisation_links.all()),
+            joined(with_role(link.public_person.public_name, link.role) for link in event.shown_person_links),
             joined(sources),
             self.absolute_url(event),
             event.end_date.isoformat() if event.end_date else "",
@@ -71,6 +104,12 @@ class EventCsvView(CsvExportMixin, EventListView):
             event.authority,
             event.justification,
             joined(source.url for source in sources),
+            event.withheld_people_count,
+            *interval_cells(event.date),
+            event.target_kind,
+            joined(event.perpetrators),
+            ReportedAs.ALLEGATION if event.is_alleged else ReportedAs.FACT,
+            joined(event.alleged_by),
         ]
 
 
@@ -79,20 +118,24 @@ class EventJsonView(JsonExportMixin, EventCsvView):
 
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.filter(status__in=[EventStatus.PUBLISHED, EventStatus.WITHDRAWN]).for_listing()
+    queryset = Event.objects.public().for_listing()
     context_object_name = "event"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if self.object.is_withdrawn:
+        try:
+            self.object = self.get_object()
+        except Http404:
+            withdrawn = Event.objects.withdrawn().filter(pk=self.kwargs["pk"]).first()
+            if withdrawn is None:
+                raise
             # 410 Gone, not 404: the address was public and may be cited; the notice shows nothing of the event.
-            return render(request, "events/event_withdrawn.html", {"event": self.object}, status=410)
+            return render(request, "events/event_withdrawn.html", {"event": withdrawn}, status=410)
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
 class SourceListView(PublicFilterView):
     filterset_class = SourceFilter
-    queryset = Source.objects.for_listing()
+    queryset = Source.objects.public().for_listing()
     template_name = "events/source_list.html"
     csv_url_name = "events:source-csv"
     json_url_name = "events:source-json"
@@ -100,7 +143,23 @@ class SourceListView(PublicFilterView):
 
 class SourceCsvView(CsvExportMixin, SourceListView):
     csv_name = "sources"
-    csv_header = ["id", "title", "url", "publisher", "published", "link", "author", "language", "events"]
+    csv_header = [
+        "id",
+        "title",
+        "url",
+        "publisher",
+        "published",
+        "link",
+        "author",
+        "language",
+        "events",
+        "published_earliest",
+        "published_latest",
+        "published_edtf",
+        "archived_at",
+        "archived_sha256",
+    ]
+    queryset = SourceListView.queryset.with_latest_copy()
 
     def csv_row(self, source):
         return [
@@ -108,11 +167,14 @@ class SourceCsvView(CsvExportMixin, SourceListView):
             source.title,
             self.absolute_url(source),
             source.publisher,
-            source.published_iso,
+            source.published.iso if source.published else "",
             source.url,
             source.author,
             source.language,
             source.event_count,
+            *interval_cells(source.published),
+            source.archived_at.isoformat() if source.archived_at else "",
+            source.archived_sha256 or "",
         ]
 
 
@@ -121,13 +183,14 @@ class SourceJsonView(JsonExportMixin, SourceCsvView):
 
 
 class SourceDetailView(DetailView):
-    queryset = Source.objects.for_listing()
+    queryset = Source.objects.public().for_listing()
     context_object_name = "source"
 
     def get_context_data(self, **kwargs):
-        citing = Citation.objects.filter(source=self.object).values("event")
-        events = Event.objects.published().filter(pk__in=citing).for_listing().timeline()
-        return super().get_context_data(events=events, **kwargs)
+        events = paged(self.request, public_events_of(self.object, "citations").for_listing().timeline())
+        # What each copy is, when it was retrieved and its hash: never its text or file, which are the publisher's.
+        copies = self.object.copies.only("source", "archive_url", "retrieved_on", "sha256")
+        return super().get_context_data(events=events, page_obj=events, copies=copies, **kwargs)
 
 
 class EventTypesView(TemplateView):
@@ -139,3 +202,8 @@ class EventTypesView(TemplateView):
             for value, label in EventType.choices
         ]
         return super().get_context_data(types=types, **kwargs)
+
+
+def suggest_sources(request):
+    sources = Source.objects.public().order_by("title")
+    return suggestions(request, sources, ["title", "publisher"], lambda source: str(source.pk), str)

@@ -6,10 +6,17 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from civicspace.admin import CountryInUseListFilter, HistoryAdmin, RelatedNameLabels
-from civicspace.forms import PartialDateField, PartialDateFormMixin, VersionCheckForm
+from civicspace.admin import (
+    CountryInUseListFilter,
+    HistoryAdmin,
+    LabelledInlineFormSet,
+    PartOfReviewedRecord,
+    RelatedNameLabels,
+    ReviewRule,
+)
+from civicspace.forms import IntervalField, IntervalFormMixin, TextCheckModelForm, VersionCheckForm
 from organisations import services
-from organisations.models import Affiliation, Organisation, OrganisationStatus, Person
+from organisations.models import Affiliation, Organisation, Person
 
 CONFIRM_FIELD = "confirm_different"
 
@@ -57,9 +64,13 @@ def admin_change_url(record):
     return f"admin:{record._meta.app_label}_{record._meta.model_name}_change"
 
 
-class OrganisationAdminForm(DuplicateCheckForm, VersionCheckForm, PartialDateFormMixin, forms.ModelForm):
-    partial_dates = {"founded_on": "founded_precision"}
-    founded_on = PartialDateField(label=_("Founded"), required=False, help_text=_("Only what the source says."))
+class OrganisationAdminForm(DuplicateCheckForm, VersionCheckForm, IntervalFormMixin, TextCheckModelForm):
+    intervals = ["founded"]
+    founded = IntervalField(
+        label=_("Founded"),
+        required=False,
+        help_text=_('Only what the source says: "Since 1922, FIDH has..." is no later than 1922.'),
+    )
     confirm_label = _("This is a different organisation")
     watched_fields = ["name", "acronym", "country"]
 
@@ -73,15 +84,30 @@ class OrganisationAdminForm(DuplicateCheckForm, VersionCheckForm, PartialDateFor
         )
 
 
-class PersonAdminForm(DuplicateCheckForm, VersionCheckForm, forms.ModelForm):
+class PersonAdminForm(DuplicateCheckForm, VersionCheckForm, TextCheckModelForm):
     confirm_label = _("This is a different person")
 
     class Meta:
         model = Person
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "protection" in self.fields:
+            # Its default is read from settings (a callable), for which Django adds a hidden copy of the initial
+            # value; that copy carries the field's aria attributes, which a hidden input may not.
+            self.fields["protection"].show_hidden_initial = False
+
     def similar(self, cleaned_data):
         return services.similar_people(cleaned_data["name"], self.instance.pk)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        pseudonym_slug = cleaned_data.get("pseudonym_slug", self.instance.pseudonym_slug)
+        for field, value in (("slug", cleaned_data.get("slug")), ("pseudonym_slug", pseudonym_slug)):
+            if field in self.fields and value and services.public_address_taken(value, self.instance.pk, field):
+                self.add_error(field, _("Another person's public address is already %(slug)s.") % {"slug": value})
+        return cleaned_data
 
 
 class MergeAdminMixin:
@@ -91,15 +117,21 @@ class MergeAdminMixin:
     merge_service = None
 
     def get_fields(self, request, obj=None):
+        return [field for field in super().get_fields(request, obj) if field != CONFIRM_FIELD]
+
+    def get_fieldsets(self, request, obj=None):
         # The "different record" box only matters once a save has been refused as a likely duplicate.
-        fields = [field for field in super().get_fields(request, obj) if field != CONFIRM_FIELD]
-        return [CONFIRM_FIELD, *fields] if request.method == "POST" else fields
+        fieldsets = super().get_fieldsets(request, obj)
+        return [(None, {"fields": [CONFIRM_FIELD]}), *fieldsets] if request.method == "POST" else fieldsets
 
     @admin.action(description=_("Merge the two selected records"), permissions=["delete"])
     def merge(self, request, queryset):
         records = list(queryset.order_by("pk")[:3])
         if len(records) != 2:
             self.message_user(request, _("Select exactly two records to merge."), messages.ERROR)
+            return None
+        if not all(self.editable_by(request.user, record) for record in records):
+            self.message_user(request, _("Only reviewers can merge a record the public sees."), messages.ERROR)
             return None
         by_pk = {str(record.pk): record for record in records}
         keep = by_pk.get(request.POST.get("keep", ""))
@@ -125,32 +157,32 @@ class MergeAdminMixin:
         return None
 
 
-class StatusListFilter(admin.SimpleListFilter):
-    title = _("public status")
-    parameter_name = "status"
+class AffiliationForm(IntervalFormMixin, TextCheckModelForm):
+    intervals = ["joined", "left"]
+    joined = IntervalField(label=_("From"), required=False)
+    left = IntervalField(label=_("Until"), required=False)
 
-    def lookups(self, request, model_admin):
-        return OrganisationStatus.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in OrganisationStatus.values:
-            return queryset.filter(status=self.value())
-        return queryset
+    class Meta:
+        model = Affiliation
+        fields = ["person", "organisation", "role"]
 
 
-class AffiliationInline(RelatedNameLabels, admin.TabularInline):
+class AffiliationInline(PartOfReviewedRecord, RelatedNameLabels, admin.TabularInline):
     model = Affiliation
+    form = AffiliationForm
+    formset = LabelledInlineFormSet
+    fields = ["person", "organisation", "role", "joined", "left"]
     extra = 0
     autocomplete_fields = ["person", "organisation"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(MergeAdminMixin, HistoryAdmin):
+class OrganisationAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
     merge_service = services.merge_organisations
     form = OrganisationAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
     list_display = ["name", "acronym", "kind", "country", "status_column", "event_count"]
-    list_filter = ["kind", StatusListFilter, CountryInUseListFilter]
+    list_filter = ["kind", "status", CountryInUseListFilter]
     search_fields = ["name", "acronym", "other_names", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AffiliationInline]
@@ -159,24 +191,21 @@ class OrganisationAdmin(MergeAdminMixin, HistoryAdmin):
         "acronym",
         "other_names",
         ("kind", "country"),
-        ("founded_on", "founded_precision"),
+        ("founded", "founded_certainty"),
         "description",
         "slug",
+        "listed",
         "loaded_version",
     ]
+    reviewer_only_fields = ["listed"]
 
     def get_queryset(self, request):
         # Event counts include drafts (editors need to see their own work); the status is the public one.
-        return (
-            super()
-            .get_queryset(request)
-            .with_status(published_only=True)
-            .annotate(event_count=Count("event_links__event", distinct=True))
-        )
+        return super().get_queryset(request).annotate(event_count=Count("event_links__event", distinct=True))
 
     @admin.display(description=_("public status"), ordering="status")
     def status_column(self, obj):
-        return OrganisationStatus(obj.status).label
+        return obj.get_status_display()
 
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, obj):
@@ -184,15 +213,24 @@ class OrganisationAdmin(MergeAdminMixin, HistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeAdminMixin, HistoryAdmin):
+class PersonAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
     merge_service = services.merge_people
     form = PersonAdminForm
     ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
-    list_display = ["name", "description", "country", "event_count"]
-    list_filter = [CountryInUseListFilter]
-    search_fields = ["name", "other_names", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "protection", "pseudonym", "description", "country", "event_count"]
+    list_filter = ["protection", CountryInUseListFilter]
+    search_fields = ["name", "other_names", "description", "pseudonym"]
+    prepopulated_fields = {"slug": ["name"], "pseudonym_slug": ["pseudonym"]}
     inlines = [AffiliationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "other_names", "description", "country", "slug"]}),
+        (
+            _("Protection (set by reviewers)"),
+            {"fields": ["protection", ("pseudonym", "pseudonym_slug"), "listed"]},
+        ),
+        (None, {"fields": ["loaded_version"]}),
+    ]
+    reviewer_only_fields = ["protection", "pseudonym", "pseudonym_slug", "listed"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("event_links__event", distinct=True))

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.db import transaction
+from django.db.models import Q
 
 from organisations.models import Organisation, Person
 
@@ -45,6 +46,13 @@ def similar_organisations(name, acronym="", country="", exclude_pk=None):
     return LookAlikes(Organisation).like(name, acronym, str(country or ""), exclude_pk)
 
 
+def public_address_taken(slug, exclude_pk, field):
+    """Whether another person's slug or pseudonym's slug is already ``slug``: the public address of one person must
+    never lead to another."""
+    others = Person.objects.exclude(pk=exclude_pk)
+    return others.filter(Q(slug=slug) | Q(pseudonym_slug=slug)).exists()
+
+
 def similar_people(name, exclude_pk=None):
     """People named ``name`` (or with it among their other names)."""
     return LookAlikes(Person).like(name, exclude_pk=exclude_pk)
@@ -64,8 +72,8 @@ def merge_organisations(keep, other):
             keep.acronym = other.acronym
         elif other.acronym and normalise(other.acronym) != normalise(keep.acronym):
             extra.append(other.acronym)
-        if other.founded_on and not keep.founded_on:
-            keep.founded_on, keep.founded_precision = other.founded_on, other.founded_precision
+        if other.founded and not keep.founded:
+            keep.founded = other.founded
         _absorb(keep, other, extra, fill=["description", "country"])
     return keep
 

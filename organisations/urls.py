@@ -13,4 +13,6 @@ urlpatterns = [
     path("people.csv", views.PersonCsvView.as_view(), name="person-csv"),
     path("people.json", views.PersonJsonView.as_view(), name="person-json"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("suggest/organisations.json", views.suggest_organisations, name="suggest-organisations"),
+    path("suggest/people.json", views.suggest_people, name="suggest-people"),
 ]

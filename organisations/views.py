@@ -1,11 +1,14 @@
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined
-from events.models import Event, EventOrganisation, EventPerson
+from civicspace.facets import remembered
+from civicspace.models import public_events_of
+from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
 
 from .filters import OrganisationFilter, PersonFilter
-from .models import Organisation, OrganisationStatus, Person
+from .models import IDENTIFIED, Organisation, OrganisationStatus, Person
+from .signals import statuses_read
 
 
 class OrganisationListView(PublicFilterView):
@@ -15,8 +18,8 @@ class OrganisationListView(PublicFilterView):
     json_url_name = "organisations:organisation-json"
 
     def get_queryset(self):
-        # Built per request, not once at import: the status depends on today's date (a suspension ends).
-        return Organisation.objects.for_listing()
+        statuses_read.send(sender=Organisation)
+        return Organisation.objects.public().for_listing().order_by("name", "pk")
 
 
 class OrganisationCsvView(CsvExportMixin, OrganisationListView):
@@ -33,6 +36,7 @@ class OrganisationCsvView(CsvExportMixin, OrganisationListView):
         "events",
         "other_names",
         "description",
+        "founded_edtf",
     ]
 
     def csv_row(self, organisation):
@@ -52,6 +56,7 @@ class OrganisationCsvView(CsvExportMixin, OrganisationListView):
             organisation.event_count,
             joined(organisation.other_names_list),
             organisation.description,
+            organisation.founded.edtf() if organisation.founded else "",
         ]
 
 
@@ -63,27 +68,38 @@ class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return Organisation.objects.for_listing()
+        statuses_read.send(sender=Organisation)
+        return Organisation.objects.public().for_listing()
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        status, status_event = organisation.current_status(published_only=True)
-        concerning = EventOrganisation.objects.filter(organisation=organisation).values("event")
+        # Only people the public may identify are named as its members; a pseudonym beside an affiliation would
+        # say who is behind it.
+        members = Person.objects.public().filter(IDENTIFIED)
+        events = paged(self.request, public_events_of(organisation, "event_links").for_listing().timeline())
         return super().get_context_data(
-            status=status,
-            status_event=status_event,
-            events=Event.objects.published().filter(pk__in=concerning).for_listing().timeline(),
-            affiliations=organisation.affiliations.select_related("person"),
+            status_event=organisation.status_event(),
+            events=events,
+            page_obj=events,
+            affiliations=organisation.affiliations.filter(person__in=members).select_related("person"),
             **kwargs,
         )
 
 
+def withheld_people_count():
+    """How many people published events concern whom the public may not see, said beside every list of people."""
+    return remembered(Person.objects.withheld().count, "withheld people")
+
+
 class PersonListView(PublicFilterView):
     filterset_class = PersonFilter
-    queryset = Person.objects.for_listing()
+    queryset = Person.objects.public().for_listing().order_by("name_shown", "pk")
     template_name = "organisations/person_list.html"
     csv_url_name = "organisations:person-csv"
     json_url_name = "organisations:person-json"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(withheld_count=withheld_people_count(), **kwargs)
 
 
 class PersonCsvView(CsvExportMixin, PersonListView):
@@ -91,6 +107,8 @@ class PersonCsvView(CsvExportMixin, PersonListView):
     csv_header = ["id", "name", "url", "country", "description", "affiliations", "events", "other_names"]
 
     def csv_row(self, person):
+        if not person.is_identified:
+            return [person.pk, person.public_name, self.absolute_url(person), "", "", "", person.event_count, ""]
         return [
             person.pk,
             person.name,
@@ -105,16 +123,40 @@ class PersonCsvView(CsvExportMixin, PersonListView):
             joined(person.other_names_list),
         ]
 
+    def export_response(self, rows):
+        response = super().export_response(rows)
+        # The rows hold only the people the public may see; the others are counted, so totals stay honest.
+        response["X-Withheld-People"] = str(withheld_people_count())
+        return response
+
 
 class PersonJsonView(JsonExportMixin, PersonCsvView):
     """``/people.json``: the rows and columns of ``/people.csv`` as JSON."""
 
 
 class PersonDetailView(DetailView):
-    queryset = Person.objects.for_listing()
     context_object_name = "person"
 
+    def get_object(self, queryset=None):
+        # By the public address only: a pseudonymised person's own slug finds nothing.
+        person = Person.objects.public().for_listing().with_public_slugs([self.kwargs["slug"]]).first()
+        if person is None:
+            raise Http404
+        return person
+
     def get_context_data(self, **kwargs):
-        concerning = EventPerson.objects.filter(person=self.object).values("event")
-        events = Event.objects.published().filter(pk__in=concerning).for_listing().timeline()
-        return super().get_context_data(events=events, **kwargs)
+        events = paged(self.request, public_events_of(self.object, "event_links").for_listing().timeline())
+        return super().get_context_data(events=events, page_obj=events, **kwargs)
+
+
+def suggest_organisations(request):
+    organisations = Organisation.objects.public().order_by("name")
+    return suggestions(request, organisations, ["name", "acronym"], lambda record: record.slug, str)
+
+
+def suggest_people(request):
+    # By the name the public knows them by: a pseudonymised person is never found by their own name.
+    people = Person.objects.public().order_by("name_shown")
+    return suggestions(
+        request, people, ["name_shown"], lambda person: person.public_slug, lambda person: person.public_name
+    )

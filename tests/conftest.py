@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -11,6 +12,25 @@ def english_unless_asked(settings):
     settings.LANGUAGE_CODE = "en"
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Facet counts kept by one test must not answer for another's data."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    """Files kept as copies of sources go to a folder of the test's own, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def import_staging_folder(settings, tmp_path):
+    """Checked import files wait in the test's own folder, not in the machine's shared one."""
+    settings.IMPORT_STAGING_DIR = tmp_path / "staged-imports"
+    return settings.IMPORT_STAGING_DIR
 
 
 @pytest.fixture

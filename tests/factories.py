@@ -1,9 +1,9 @@
-import datetime
+import types
 
 import factory
 from django.contrib.auth.models import Group, User
 
-from civicspace.dates import DatePrecision
+from civicspace.dates import DateCertainty, Interval, PartialDate
 from events.models import (
     Citation,
     Event,
@@ -13,8 +13,14 @@ from events.models import (
     EventType,
     Role,
     Source,
+    SourceCopy,
 )
-from organisations.models import Affiliation, Organisation, OrganisationKind, Person
+from organisations.models import Affiliation, Organisation, OrganisationKind, Person, Protection
+
+
+def on(year, month=None, day=None, certainty=DateCertainty.STATED):
+    """A date as a source states it: ``on(2024)``, ``on(2024, 3)`` or ``on(2024, 3, 6)``."""
+    return Interval.single(PartialDate(year, month, day), certainty)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -68,6 +74,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Person {n}")
     country = "ML"
     slug = factory.Sequence(lambda n: f"person-{n}")
+    # Tests of protection set it themselves; the others are about people named in public.
+    protection = Protection.PUBLIC
 
 
 class AffiliationFactory(factory.django.DjangoModelFactory):
@@ -85,8 +93,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Report {n}")
     publisher = "Human Rights Watch"
-    published_on = datetime.date(2024, 3, 15)
-    published_precision = DatePrecision.DAY
+    published = factory.LazyFunction(lambda: on(2024, 3, 15))
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -95,8 +102,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Event {n}")
     event_type = EventType.DISSOLUTION
-    date = datetime.date(2024, 3, 6)
-    date_precision = DatePrecision.DAY
+    date = factory.LazyFunction(lambda: on(2024, 3, 6))
     country = "ML"
     summary = "The authorities dissolved an association."
     status = EventStatus.DRAFT
@@ -137,3 +143,76 @@ class PublishedEventFactory(EventFactory):
 
     status = EventStatus.PUBLISHED
     citation = factory.RelatedFactory(CitationFactory, factory_related_name="event")
+
+
+class SourceCopyFactory(factory.django.DjangoModelFactory):
+    """A text copy of its source, which holds the factory citation's quote."""
+
+    class Meta:
+        model = SourceCopy
+
+    source = factory.SubFactory(SourceFactory)
+    text = "Yesterday the authorities dissolved the association by decree."
+
+
+# Text that belongs only to drafts and to protected people: no public output may contain any of it.
+SECRETS = [
+    "Draft arrest of an activist",
+    "Draft-only Org",
+    "draft-only-org",
+    "Draft-only Person",
+    "draft-only-person",
+    "Draft-only Source",
+    "Aminata Secret",
+    "Secret Other Name",
+    "secret description",
+    "aminata-secret",
+    "Withheld Realname",
+    "withheld-realname",
+    "Pseudonymless Realname",
+    "Unlisted Member",
+]
+
+
+def build_hidden_world():
+    """A published event beside everything the public must not see: a draft and what only it concerns, a
+    pseudonymised person, a withheld one, one pseudonymised without a pseudonym yet, and a member of a listed
+    organisation whom no reviewer listed. Returns the records by name."""
+    world = types.SimpleNamespace()
+    world.event = PublishedEventFactory(title="Published dissolution", summary="The authorities dissolved it.")
+    world.organisation = OrganisationFactory(name="Public Union", slug="public-union")
+    EventOrganisationFactory(event=world.event, organisation=world.organisation)
+    world.named = PersonFactory(name="Named Spokesperson", slug="named-spokesperson")
+    world.pseudonymised = PersonFactory(
+        name="Aminata Secret",
+        other_names="Secret Other Name",
+        description="secret description",
+        slug="aminata-secret",
+        country="ML",
+        protection=Protection.PSEUDONYMISED,
+        pseudonym="Student activist A",
+        pseudonym_slug="student-activist-a",
+    )
+    world.withheld = PersonFactory(name="Withheld Realname", slug="withheld-realname", protection=Protection.WITHHELD)
+    world.pseudonymless = PersonFactory(
+        name="Pseudonymless Realname", slug="pseudonymless-realname", protection=Protection.PSEUDONYMISED
+    )
+    for person in (world.named, world.pseudonymised, world.withheld, world.pseudonymless):
+        EventPersonFactory(event=world.event, person=person)
+    AffiliationFactory(person=world.pseudonymised, organisation=world.organisation, role="Secretary-General")
+    AffiliationFactory(person=world.withheld, organisation=world.organisation, role="Treasurer")
+
+    world.draft = EventFactory(title="Draft arrest of an activist", event_type=EventType.ARREST)
+    world.draft_organisation = OrganisationFactory(name="Draft-only Org", slug="draft-only-org")
+    world.draft_person = PersonFactory(name="Draft-only Person", slug="draft-only-person")
+    world.draft_source = SourceFactory(title="Draft-only Source")
+    EventOrganisationFactory(event=world.draft, organisation=world.draft_organisation)
+    EventPersonFactory(event=world.draft, person=world.draft_person)
+    CitationFactory(event=world.draft, source=world.draft_source)
+
+    world.listed = OrganisationFactory(name="Listed Federation", slug="listed-federation", listed=True)
+    world.listed_member = PersonFactory(name="Listed Member", slug="listed-member", listed=True)
+    world.unlisted_member = PersonFactory(name="Unlisted Member", slug="unlisted-member")
+    for person in (world.listed_member, world.unlisted_member):
+        AffiliationFactory(person=person, organisation=world.listed)
+    return world

@@ -1,8 +1,9 @@
 """The site in a real browser (Debian's Chromium driven by Playwright): what only a browser can show.
 
-Scripts and styles run under the Content-Security-Policy, the admin's autocomplete works, pages fit a phone, and a
-researcher and two editors can do their work by clicking. CHROMIUM_PATH names the browser (default /usr/bin/chromium;
-`make test` installs Debian's package when it is missing).
+Scripts and styles run under the Content-Security-Policy, the admin's autocomplete works, pages fit a phone, a
+researcher and two editors can do their work by clicking, and axe-core finds no serious accessibility fault in the
+admin. CHROMIUM_PATH names the browser (default /usr/bin/chromium; `make test` installs Debian's package when it is
+missing, and axe-core from package-lock.json with npm).
 """
 
 import csv
@@ -12,17 +13,23 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connections
+from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
+from civicspace.dates import DatePrecision
 from events.models import Event, EventStatus
+from tests.admin_records import PROJECT_ADMINS, admin_url, build
 from tests.factories import (
     ContributorFactory,
     EventOrganisationFactory,
     OrganisationFactory,
     PublishedEventFactory,
     ReviewerFactory,
+    SourceCopyFactory,
     SourceFactory,
+    on,
 )
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -30,9 +37,12 @@ PASSWORD = "correct horse battery staple"  # the factories' password
 # Flags for a closed network: without them Chromium keeps trying to reach Google's services.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
+# axe-core, installed by `make test` (npm ci): the accessibility rules the admin's pages are checked against.
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
 # Transactional, so that the live server sees the rows; serialized_rollback restores what migrations created
 # (the roles' groups) after each flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -68,20 +78,20 @@ class Tab:
         return [error for error in self.errors if "Content Security Policy" in error]
 
     def log_in(self, user):
-        self.open("/admin/login/")
+        self.open(reverse("admin:login"))
         self.page.fill("#id_username", user.username)
         self.page.fill("#id_password", PASSWORD)
         self.page.get_by_role("button", name="Log in").click()
-        assert self.page.url.endswith("/admin/")
+        assert self.page.url.endswith(reverse("admin:index"))
 
 
 def test_a_researcher_filters_dissolutions_opens_each_event_and_its_source_and_downloads_them(browser, live_server):
     organisation = OrganisationFactory(name="Kaoural Renouveau")
-    wanted = PublishedEventFactory(title="Authorities dissolve Kaoural Renouveau", date=datetime.date(2024, 2, 28))
+    wanted = PublishedEventFactory(title="Authorities dissolve Kaoural Renouveau", date=on(2024, 2, 28))
     EventOrganisationFactory(event=wanted, organisation=organisation)
-    PublishedEventFactory(title="Observatory dissolved", date=datetime.date(2023, 12, 20))
-    PublishedEventFactory(title="Too early", date=datetime.date(2023, 11, 1))
-    PublishedEventFactory(title="An arrest", event_type="arrest", date=datetime.date(2024, 1, 5))
+    PublishedEventFactory(title="Observatory dissolved", date=on(2023, 12, 20))
+    PublishedEventFactory(title="Too early", date=on(2023, 11, 1))
+    PublishedEventFactory(title="An arrest", event_type="arrest", date=on(2024, 1, 5))
     tab = Tab(browser, live_server.url)
 
     page = tab.open("/events/")
@@ -119,6 +129,23 @@ def test_public_pages_fit_a_phone_screen_without_sideways_scrolling(browser, liv
     assert tab.policy_violations() == []
 
 
+def test_a_source_page_with_its_kept_copies_fits_a_phone_screen(browser, live_server):
+    source = PublishedEventFactory().citations.get().source
+    SourceCopyFactory(
+        source=source,
+        text="",
+        archive_url="https://web.archive.org/web/20240601000000/https://example.org/" + "a-very-long-path/" * 6,
+    )
+    SourceCopyFactory(source=source, retrieved_on=datetime.date(2024, 6, 1))
+    tab = Tab(browser, live_server.url, viewport={"width": 390, "height": 844})
+
+    page = tab.open(source.get_absolute_url())
+
+    assert page.locator(".hash").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tab.policy_violations() == []
+
+
 def test_a_contributor_drafts_with_autocomplete_and_a_reviewer_publishes_with_history(browser, live_server):
     contributor, reviewer = ContributorFactory(), ReviewerFactory()
     source = SourceFactory(title="Mali Deepens Crackdown on Civil Society", publisher="Human Rights Watch")
@@ -126,7 +153,7 @@ def test_a_contributor_drafts_with_autocomplete_and_a_reviewer_publishes_with_hi
     drafting = Tab(browser, live_server.url)
     drafting.log_in(contributor)
 
-    page = drafting.open("/admin/events/event/add/")
+    page = drafting.open(reverse("admin:events_event_add"))
     page.fill("#id_title", "Authorities dissolve an association")
     page.select_option("#id_event_type", "dissolution")
     page.fill("[name=date_day]", "6")
@@ -145,7 +172,7 @@ def test_a_contributor_drafts_with_autocomplete_and_a_reviewer_publishes_with_hi
 
     reviewing = Tab(browser, live_server.url)
     reviewing.log_in(reviewer)
-    page = reviewing.open("/admin/events/event/?status__exact=draft")
+    page = reviewing.open(reverse("admin:events_event_changelist") + "?status__exact=draft")
     page.locator(f"input[name=_selected_action][value='{event.pk}']").check()
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")  # the actions bar's "Go"
@@ -153,7 +180,57 @@ def test_a_contributor_drafts_with_autocomplete_and_a_reviewer_publishes_with_hi
     assert drafting.policy_violations() + reviewing.policy_violations() == []
 
     # (simple-history's history list has one inline style attribute, a border, which the policy blocks.)
-    page = reviewing.open(f"/admin/events/event/{event.pk}/history/")
+    page = reviewing.open(reverse("admin:events_event_history", args=[event.pk]))
     history = page.inner_text("#content")
     assert contributor.username in history and reviewer.username in history
     assert "draft" in history and "published" in history
+
+
+def date_boxes(page, name="date"):
+    return [page.input_value(f"[name={name}_{part}]") for part in ("day", "month", "year")]
+
+
+def test_an_editor_changes_the_date_of_an_existing_event_in_its_boxes_and_sees_it_saved(browser, live_server):
+    event = PublishedEventFactory(title="Authorities dissolve Kaoural Renouveau", date=on(2024, 2, 28))
+    tab = Tab(browser, live_server.url)
+    tab.log_in(ReviewerFactory())
+
+    page = tab.open(reverse("admin:events_event_change", args=[event.pk]))
+    assert date_boxes(page) == ["28", "2", "2024"]
+    page.fill("[name=date_day]", "")
+    page.select_option("[name=date_month]", "3")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+
+    assert "was changed successfully" in page.inner_text(".messagelist")
+    assert "March 2024" in page.inner_text("#result_list")
+    event.refresh_from_db()
+    assert event.date == on(2024, 3)
+    assert date_boxes(tab.open(reverse("admin:events_event_change", args=[event.pk]))) == ["", "3", "2024"]
+    assert tab.policy_violations() == []
+
+
+def serious_accessibility_violations(page):
+    """axe-core's serious and critical findings on the page: (rule, the elements it found)."""
+    assert AXE.exists(), f"No axe-core at {AXE}: run `make test`, or `npm ci`, to install it."
+    # Evaluated through the browser's debugging protocol, which the Content-Security-Policy does not govern.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("model_admin", PROJECT_ADMINS, ids=lambda model_admin: model_admin.opts.model_name)
+def test_the_admin_list_and_forms_of_each_kind_of_record_pass_axe_core(browser, live_server, model_admin):
+    record = build(model_admin, DatePrecision.DAY, "reviewer")  # two rows in each inline, every field filled
+    tab = Tab(browser, live_server.url)
+    tab.log_in(ReviewerFactory())
+
+    for url in [
+        admin_url(model_admin, "changelist"),
+        admin_url(model_admin, "add"),
+        admin_url(model_admin, "change", record.pk),
+    ]:
+        assert serious_accessibility_violations(tab.open(url)) == [], url

@@ -32,6 +32,7 @@ def person_form(**overrides):
         "description": "",
         "country": "ML",
         "slug": "new-person",
+        "protection": "pseudonymised",
         "affiliations-TOTAL_FORMS": "0",
         "affiliations-INITIAL_FORMS": "0",
     }

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from events.models import Event
 from tests.factories import EventFactory, PublishedEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,16 @@ def test_the_events_list_links_to_its_feed_and_json_with_its_filters(client):
 
     assert 'href="/events.atom?type=dissolution"' in page
     assert 'href="/events.json?type=dissolution"' in page
+
+
+def test_control_characters_already_stored_are_left_out_of_the_feed_instead_of_breaking_it(client):
+    # Written straight to the database, as text stored before the forms refused them would be.
+    event = PublishedEventFactory()
+    Event.objects.filter(pk=event.pk).update(
+        title="Vertical\x0btab, escape\x1b and C1\x85 in a title", summary="Shift+Enter in Word:\x0bnext line\x7f"
+    )
+
+    _, items = entries(client.get("/events.atom"))
+
+    assert items[0].find(f"{ATOM}title").text.endswith("Verticaltab, escape and C1 in a title")
+    assert "Shift+Enter in Word:next line" in items[0].find(f"{ATOM}summary").text

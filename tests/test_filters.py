@@ -5,7 +5,7 @@ from django import forms
 
 from civicspace.filters import QuickSelect, QuickSelectMultiple
 from events.filters import EventFilter
-from tests.factories import OrganisationFactory
+from tests.factories import EventOrganisationFactory, OrganisationFactory, PublishedEventFactory
 
 
 def test_a_quick_select_marks_the_chosen_options_and_escapes_labels():
@@ -33,11 +33,17 @@ def test_a_quick_select_parses_like_django_s_own():
 
 
 @pytest.mark.django_db
-def test_the_organisation_filter_keeps_the_chosen_organisation_selected():
-    OrganisationFactory(name="Kaoural Renouveau", slug="kaoural-renouveau")
-    OrganisationFactory(name="SADI", slug="sadi")
+def test_the_organisation_filter_keeps_the_chosen_organisations_and_lists_no_other():
+    for name, slug in (("Kaoural Renouveau", "kaoural-renouveau"), ("SADI", "sadi")):
+        EventOrganisationFactory(event=PublishedEventFactory(), organisation=OrganisationFactory(name=name, slug=slug))
 
-    html = str(EventFilter({"organisation": ["sadi"]}).form["organisation"])
+    filterset = EventFilter({"organisation": ["sadi", "Kaoural renouveau"]})
+    html = str(filterset.form["organisation"])
 
-    assert '<option value="sadi" selected>SADI</option>' in html
-    assert '<option value="kaoural-renouveau">Kaoural Renouveau</option>' in html
+    assert filterset.is_valid(), filterset.errors
+    assert '<input type="hidden" name="organisation" value="sadi">' in html
+    assert '<input type="hidden" name="organisation" value="Kaoural renouveau">' in html
+    # A box to add one more, suggestions coming from the site as one types: no list of every organisation.
+    assert 'data-suggest="/suggest/organisations.json"' in html
+    assert "<option" not in html
+    assert filterset.form.fields["organisation"].labels == {"sadi": "SADI", "Kaoural renouveau": "Kaoural Renouveau"}

@@ -1,17 +1,18 @@
 """The site in French: negotiated from the browser, chosen with the footer's switch, dates worded in French."""
 
-import datetime
 import re
 import struct
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
-from civicspace.dates import DateCertainty, DatePrecision, format_partial
+from civicspace.dates import DateCertainty, Interval, PartialDate
+from tests.factories import on
 
-from .factories import PublishedEventFactory, SourceFactory
+from .factories import CitationFactory, PublishedEventFactory, SourceFactory
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
@@ -19,7 +20,7 @@ MO_FILE = PO_FILE.with_suffix(".mo")
 
 @pytest.mark.django_db
 def test_the_timeline_is_in_french_when_the_browser_asks_for_it(client):
-    PublishedEventFactory(title="Dissolution de l'association", date=datetime.date(2024, 3, 6))
+    PublishedEventFactory(title="Dissolution de l'association", date=on(2024, 3, 6))
     response = client.get("/", headers={"accept-language": "fr-FR,fr;q=0.9,en;q=0.5"})
     html = response.content.decode()
     assert '<html lang="fr">' in html
@@ -30,7 +31,7 @@ def test_the_timeline_is_in_french_when_the_browser_asks_for_it(client):
 
 @pytest.mark.django_db
 def test_the_language_cookie_chooses_french(client):
-    PublishedEventFactory(date=datetime.date(2024, 3, 6))
+    PublishedEventFactory(date=on(2024, 3, 6))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = client.get("/").content.decode()
     assert '<html lang="fr">' in html
@@ -39,7 +40,7 @@ def test_the_language_cookie_chooses_french(client):
 
 @pytest.mark.django_db
 def test_the_site_is_in_english_when_nothing_asks_for_another_language(client):
-    PublishedEventFactory(date=datetime.date(2024, 3, 6))
+    PublishedEventFactory(date=on(2024, 3, 6))
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Timeline" in html
@@ -82,38 +83,37 @@ def test_switching_language_never_sends_the_reader_to_another_site(client):
 
 @pytest.mark.django_db
 def test_the_admin_login_page_is_in_french(client):
-    html = client.get("/admin/login/", headers={"accept-language": "fr"}).content.decode()
+    html = client.get(reverse("admin:login"), headers={"accept-language": "fr"}).content.decode()
     assert '<html lang="fr"' in html
     assert "Observatoire de l&#x27;espace civique : rédaction" in html
     assert "Connexion" in html
 
 
 @pytest.mark.parametrize(
-    ("value", "precision", "certainty", "text"),
+    ("interval", "text"),
     [
-        (datetime.date(2024, 3, 6), DatePrecision.DAY, DateCertainty.STATED, "6 mars 2024"),
-        (datetime.date(2024, 3, 1), DatePrecision.DAY, DateCertainty.STATED, "1er mars 2024"),
-        (datetime.date(2024, 3, 1), DatePrecision.MONTH, DateCertainty.STATED, "mars 2024"),
-        (datetime.date(2024, 1, 1), DatePrecision.YEAR, DateCertainty.STATED, "2024"),
-        (datetime.date(2024, 3, 6), DatePrecision.DAY, DateCertainty.INFERRED, "6 mars 2024 (déduite)"),
-        (datetime.date(2024, 3, 1), DatePrecision.MONTH, DateCertainty.INFERRED, "mars 2024 (déduite)"),
-        (datetime.date(2024, 1, 1), DatePrecision.YEAR, DateCertainty.INFERRED, "2024 (déduite)"),
-        (datetime.date(2024, 3, 6), DatePrecision.DAY, DateCertainty.NO_LATER_THAN, "au plus tard le 6 mars 2024"),
-        (datetime.date(2024, 3, 1), DatePrecision.MONTH, DateCertainty.NO_LATER_THAN, "au plus tard en mars 2024"),
-        (datetime.date(2024, 1, 1), DatePrecision.YEAR, DateCertainty.NO_LATER_THAN, "au plus tard en 2024"),
+        (on(2024, 3, 6), "6 mars 2024"),
+        (on(2024, 3, 1), "1er mars 2024"),
+        (on(2024, 3), "mars 2024"),
+        (on(2024), "2024"),
+        (on(2024, 3, 6, DateCertainty.INFERRED), "6 mars 2024 (déduite)"),
+        (on(2024, 3, certainty=DateCertainty.INFERRED), "mars 2024 (déduite)"),
+        (Interval(None, PartialDate(2024, 3, 6)), "au plus tard le 6 mars 2024"),
+        (Interval(None, PartialDate(2024, 3)), "au plus tard en mars 2024"),
+        (Interval(None, PartialDate(2024)), "au plus tard en 2024"),
+        (Interval(PartialDate(2024, 3), None), "en mars 2024 ou après"),
+        (Interval(PartialDate(2024, 3, 1), PartialDate(2024, 4)), "entre le 1er mars 2024 et avril 2024"),
     ],
 )
-def test_partial_dates_read_naturally_in_french(value, precision, certainty, text):
+def test_dates_read_naturally_in_french(interval, text):
     with translation.override("fr"):
-        assert format_partial(value, precision, certainty) == text
+        assert str(interval) == text
 
 
 def test_the_first_of_the_month_stays_a_plain_number_in_english():
     with translation.override("en"):
-        assert format_partial(datetime.date(2024, 3, 1), DatePrecision.DAY) == "1 March 2024"
-        assert format_partial(datetime.date(2024, 3, 1), DatePrecision.DAY, DateCertainty.NO_LATER_THAN) == (
-            "by 1 March 2024"
-        )
+        assert str(on(2024, 3, 1)) == "1 March 2024"
+        assert str(Interval(None, PartialDate(2024, 3, 1))) == "by 1 March 2024"
 
 
 def po_entries(text):
@@ -157,16 +157,17 @@ def test_the_compiled_catalogue_holds_every_entry_of_the_french_one():
 
 @pytest.mark.django_db
 def test_a_sources_language_is_named_in_the_readers_language(client):
-    SourceFactory(language="en")
+    CitationFactory(event=PublishedEventFactory(), source=SourceFactory(language="en"))
     html = client.get("/sources/", headers={"accept-language": "fr"}).content.decode()
     assert "<td>Anglais</td>" in html
-    assert '<option value="fr">Français</option>' in html
+    # The language filter offers the languages the sources are in, named in French, each with its count.
+    assert '<option value="en">Anglais (2)</option>' in html  # the event's own source is in English too
     assert "<td>English</td>" in client.get("/sources/", headers={"accept-language": "en"}).content.decode()
 
 
 @pytest.mark.django_db
 def test_the_event_form_names_its_organisations_and_people_in_french(reviewer_client):
-    html = reviewer_client.get("/admin/events/event/add/", headers={"accept-language": "fr"}).content.decode()
+    html = reviewer_client.get(reverse("admin:events_event_add"), headers={"accept-language": "fr"}).content.decode()
     assert re.search(r'<th class="column-person[^"]*"[^>]*>\s*Personne', html)
     assert re.search(r'<th class="column-organisation[^"]*"[^>]*>\s*Organisation', html)
-    assert "Précision de la date" in html
+    assert "Comment la date est bornée" in html

@@ -56,6 +56,7 @@ def test_an_invalid_filter_gets_a_400_not_every_row(client, name):
 @pytest.mark.parametrize("count", [1, 30])
 def test_json_queries_do_not_grow_with_rows(client, django_assert_num_queries, count):
     make_rows(count)
-    # events, then per chunk of rows: prefetch organisations, people, citations with sources.
-    with django_assert_num_queries(4):
+    # events, then per chunk of rows: prefetch organisations, links to people, the public ones among those
+    # people, citations with sources.
+    with django_assert_num_queries(5):
         assert len(records(client.get("/events.json"))) == count

@@ -76,7 +76,7 @@ def test_an_unknown_status_is_a_form_error():
 
 
 def test_people_filter_by_organisation_role_in_events_country_and_text():
-    party = OrganisationFactory(slug="party")
+    party = OrganisationFactory(slug="party", listed=True)
     AffiliationFactory(person=PersonFactory(name="Member", country="ML"), organisation=party)
     spokesperson = PersonFactory(name="Spokesperson", country="NE", description="former minister")
     EventPersonFactory(person=spokesperson, event=PublishedEventFactory(), role=Role.SPOKESPERSON)

@@ -1,17 +1,18 @@
 """The data-quality page lists what a reviewer should check, in one query per list."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from civicspace.dates import DatePrecision
+from events.models import LinkCheck
 from tests.factories import (
     CitationFactory,
     EventFactory,
     EventOrganisationFactory,
     OrganisationFactory,
+    SourceCopyFactory,
     SourceFactory,
+    on,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,23 +61,36 @@ def test_organisations_with_no_events_are_listed(reviewer_client):
 
 
 def test_year_precision_events_whose_sources_give_a_month_or_day_are_listed(reviewer_client):
-    year_only = dict(date=datetime.date(2024, 1, 1), date_precision=DatePrecision.YEAR)
-    pinnable = CitationFactory(
-        event__title="Pinnable",
-        event__date_precision=DatePrecision.YEAR,
-        **{f"event__{key}": value for key, value in year_only.items() if key != "date_precision"},
-    ).event
-    CitationFactory(
-        event__title="Source vague too",
-        source__published_precision=DatePrecision.YEAR,
-        source__published_on=datetime.date(2024, 1, 1),
-        **{f"event__{key}": value for key, value in year_only.items()},
-    )
+    pinnable = CitationFactory(event__title="Pinnable", event__date=on(2024)).event
+    CitationFactory(event__title="Source vague too", event__date=on(2024), source__published=on(2024))
     CitationFactory(event__title="Already to the day")
 
     response = reviewer_client.get(QUALITY_URL)
 
     assert list(response.context["pinnable_events"]) == [pinnable]
+
+
+def test_quotes_not_found_in_their_sources_copy_are_listed_with_the_number_of_sources_checked(reviewer_client):
+    copy = SourceCopyFactory(text="The authorities dissolved the association on 6 March.")
+    CitationFactory(source=copy.source, quote="authorities   dissolved the association")
+    missing = CitationFactory(source=copy.source, quote="The <b>party</b> was suspended")
+
+    response = reviewer_client.get(QUALITY_URL)
+
+    assert list(response.context["missing_quotes"]) == [missing]
+    text = response.content.decode()
+    assert "Checked against the text copy of 1 source" in text
+    assert "The &lt;b&gt;party&lt;/b&gt; was suspended" in text
+
+
+def test_sources_without_a_copy_are_listed(reviewer_client):
+    uncopied = SourceFactory(title="Nothing kept")
+    SourceCopyFactory(source__title="Text kept")
+    SourceCopyFactory(source__title="Capture kept", text="", archive_url="https://web.archive.org/web/2024/x")
+
+    response = reviewer_client.get(QUALITY_URL)
+
+    assert list(response.context["uncopied_sources"]) == [uncopied]
 
 
 def test_only_reviewers_see_the_page_and_the_admin_index_links_to_it(reviewer_client, contributor_client):
@@ -87,10 +101,16 @@ def test_only_reviewers_see_the_page_and_the_admin_index_links_to_it(reviewer_cl
 
 def make_problems(count):
     for _ in range(count):
-        EventFactory(date=datetime.date(2024, 1, 1), date_precision=DatePrecision.YEAR)
-        CitationFactory(quote="", event__date=datetime.date(2024, 1, 1), event__date_precision=DatePrecision.YEAR)
+        EventFactory(date=on(2024))
+        CitationFactory(quote="", event__date=on(2024))
         SourceFactory()
         OrganisationFactory()
+        copy = SourceCopyFactory(archive_url="https://web.archive.org/web/2024/https://example.org/gone")
+        CitationFactory(source=copy.source, quote="a passage the copy does not hold")
+        source = SourceFactory(url=f"https://example.org/gone/{copy.pk}")
+        for url in (source.url, copy.archive_url):
+            LinkCheck.objects.get_or_create(url=url, defaults={"checked_at": timezone.now(), "status_code": 404})
+    LinkCheck.objects.update(broken_since=timezone.now())
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -102,8 +122,15 @@ def test_the_page_makes_the_same_queries_for_few_and_many_rows(reviewer_client, 
     # 3-4. the user's permissions, direct and through groups (the reviewer check)
     # 5-9. one query for each list: uncited events, unquoted citations (with their event and source), unused
     #      sources, idle organisations, year-precision events with precise sources
-    with django_assert_num_queries(9):
+    # 10-12. the sources whose quotes are checked; for their one chunk: their text copies, their citations (with
+    #      their event and source)
+    # 13-15. sources without a copy, sources and captures whose link stopped answering (each with its check)
+    with django_assert_num_queries(15):
         response = reviewer_client.get(QUALITY_URL)
         for name in ["uncited_events", "unquoted_citations", "unused_sources", "idle_organisations"]:
             assert len(listed(response, name)) >= count
         assert len(list(response.context["pinnable_events"])) == count
+        for name in ["missing_quotes", "broken_source_links", "broken_captures"]:
+            assert len(response.context[name]) == count
+        assert len(listed(response, "uncopied_sources")) >= count
+        assert "answered HTTP 404" in response.content.decode()

@@ -1,9 +1,12 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from civicspace.dates import DatePrecision
 from events.models import Event, EventStatus, EventType
+from organisations.models import Protection
+from tests.factories import on
 
 from .factories import (
     AffiliationFactory,
@@ -14,6 +17,7 @@ from .factories import (
     OrganisationFactory,
     PersonFactory,
     PublishedEventFactory,
+    SourceCopyFactory,
     SourceFactory,
 )
 
@@ -65,9 +69,9 @@ def test_the_csp_header_allows_nothing_inline(client):
 
 
 def test_the_timeline_groups_by_year_and_month_and_dates_at_their_precision(client):
-    PublishedEventFactory(title="A day", date=datetime.date(2024, 3, 6))
-    PublishedEventFactory(title="A month", date=datetime.date(2024, 2, 1), date_precision=DatePrecision.MONTH)
-    PublishedEventFactory(title="A year", date=datetime.date(2023, 1, 1), date_precision=DatePrecision.YEAR)
+    PublishedEventFactory(title="A day", date=on(2024, 3, 6))
+    PublishedEventFactory(title="A month", date=on(2024, 2))
+    PublishedEventFactory(title="A year", date=on(2023))
     page = text(client.get("/"))
     assert page.index('<h2 id="year-2024">2024</h2>') < page.index("March 2024</time></h3>")
     assert page.index("March 2024</time></h3>") < page.index("February 2024</time></h3>")
@@ -127,6 +131,7 @@ def test_a_withdrawn_event_page_answers_gone_with_its_reason_and_nothing_of_the_
 
 def test_a_draft_dissolution_does_not_change_an_organisations_status(client):
     organisation = OrganisationFactory()
+    EventOrganisationFactory(organisation=organisation, event=PublishedEventFactory(event_type=EventType.STATEMENT))
     EventOrganisationFactory(organisation=organisation, event=EventFactory(title="Draft dissolution"))
     page = text(client.get(organisation.get_absolute_url()))
     assert "status-active" in page
@@ -147,21 +152,23 @@ def test_a_person_page_lists_only_published_events(client):
     person = PersonFactory()
     EventPersonFactory(person=person, event=PublishedEventFactory(title="Published arrest"))
     EventPersonFactory(person=person, event=EventFactory(title="Draft arrest"))
-    AffiliationFactory(person=person, organisation=OrganisationFactory(name="Le Parti"), role="President")
+    AffiliationFactory(person=person, organisation=OrganisationFactory(name="Le Parti", listed=True), role="President")
+    AffiliationFactory(person=person, organisation=OrganisationFactory(name="Only in drafts"), role="Member")
     page = text(client.get(person.get_absolute_url()))
     assert "Published arrest" in page
     assert "Draft arrest" not in page
     assert "Le Parti" in page
     assert "President" in page
+    assert "Only in drafts" not in page
 
 
-def test_a_source_cited_only_by_a_draft_is_listed_without_revealing_the_draft(client):
+def test_a_source_cited_only_by_a_draft_is_not_public(client):
     citation = CitationFactory(event=EventFactory(title="Draft title"), quote="a passage only a draft quotes")
-    for url in ["/sources/", citation.source.get_absolute_url()]:
-        page = text(client.get(url))
-        assert citation.source.title in page
-        assert "Draft title" not in page
-        assert "a passage only a draft quotes" not in page
+    assert client.get(citation.source.get_absolute_url()).status_code == 404
+    page = text(client.get("/sources/"))
+    assert citation.source.title not in page
+    assert "Draft title" not in page
+    assert "a passage only a draft quotes" not in page
 
 
 def test_the_people_and_organisation_lists_count_published_events_only(client):
@@ -184,8 +191,8 @@ def test_the_people_and_organisation_lists_count_published_events_only(client):
         ("from=2024-13", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
         ("to=yesterday", "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD"),
         ("type=coup", "Select a valid choice"),
-        ("organisation=nobody", "Select a valid choice"),
-        ("source=abc", "Select a valid choice"),
+        ("organisation=nobody", "Nothing public is called “nobody”"),
+        ("source=abc", "Nothing public is called “abc”"),
         ("q=%FF%FE" + "x" * 300, "Ensure this value has at most 200 characters"),
     ],
 )
@@ -218,10 +225,12 @@ def test_invalid_filters_on_the_other_lists_answer_400(client, url, query):
 
 
 @pytest.mark.parametrize("url", LISTS)
-def test_a_page_past_the_end_is_not_found(client, url):
+def test_a_cursor_the_list_did_not_write_answers_400_and_an_old_page_number_the_first_page(client, url):
     published_event_with_links()
-    assert client.get(f"{url}?page=99999").status_code == 404
-    assert client.get(f"{url}?page=abc").status_code == 404
+    for cursor in ("abc", "WyJuIiwiMjAyNC0wMy0wNiJd", "W10", "%00"):
+        assert client.get(f"{url}?cursor={cursor}").status_code == 400, cursor
+    # Links from before pages went by key still lead somewhere: the list from its start.
+    assert client.get(f"{url}?page=99999").status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/events/abc/", "/sources/1x/", "/events/-1/", "/organisations/a%20b/"])
@@ -295,14 +304,14 @@ def test_pagination_keeps_the_filters_and_the_sort(client):
     for _ in range(51):
         PublishedEventFactory(event_type=EventType.ARREST)
     response = client.get("/events/?type=arrest&sort=-date")
-    page = text(response)
-    assert 'href="?type=arrest&amp;sort=-date&amp;page=2"' in page
-    second = client.get("/events/?type=arrest&sort=-date&page=2")
+    cursor = response.context["page_obj"].next_cursor
+    assert f'href="?type=arrest&amp;sort=-date&amp;cursor={cursor}" rel="next"' in text(response)
+    second = client.get(f"/events/?type=arrest&sort=-date&cursor={cursor}")
     assert len(second.context["object_list"]) == 1
 
 
 def test_active_filters_are_shown_each_with_a_link_that_removes_it(client):
-    OrganisationFactory(slug="cmas", name="CMAS")
+    EventOrganisationFactory(event=PublishedEventFactory(), organisation=OrganisationFactory(slug="cmas", name="CMAS"))
     page = text(client.get("/events/?type=dissolution&type=suspension&organisation=cmas&from=2023-12"))
     assert "<strong>Dissolution</strong>" in page
     assert "<strong>CMAS</strong>" in page
@@ -352,11 +361,19 @@ def make_rows(count):
 @pytest.mark.parametrize("rows", [1, 20])
 def test_the_timeline_and_event_list_queries_do_not_grow_with_rows(client, django_assert_num_queries, rows):
     make_rows(rows)
+    withheld = PersonFactory(protection=Protection.WITHHELD)
+    EventPersonFactory(event=Event.objects.first(), person=withheld)
     for url in ["/", "/events/"]:
-        # count, page of events, prefetch organisations, people, citations with sources; the form's choices of
-        # organisations, people and sources.
-        with django_assert_num_queries(8):
-            client.get(url)
+        cache.clear()
+        # page of events, prefetch organisations, links to people, the public ones among those people, citations
+        # with sources; count (capped); the facets' counts of types, countries, outcomes and organisation kinds.
+        with django_assert_num_queries(10):
+            response = client.get(url)
+        assert f"<strong>{rows}</strong>" in text(response)
+        assert "1 person whose identity is withheld" in text(response)
+        # The count and the facets' counts are kept until the public data changes: the page and its prefetches.
+        with django_assert_num_queries(5):
+            assert f"<strong>{rows}</strong>" in text(client.get(url))
 
 
 @pytest.mark.parametrize("rows", [1, 20])
@@ -364,15 +381,47 @@ def test_the_organisation_person_and_source_lists_queries_do_not_grow_with_rows(
     client, django_assert_num_queries, rows
 ):
     make_rows(rows)
-    # count, page of organisations with status and event count as subqueries.
-    with django_assert_num_queries(2):
-        client.get("/organisations/")
-    # count, page of people with event counts, prefetch affiliations with organisations, the form's organisations.
-    with django_assert_num_queries(4):
-        client.get("/people/")
-    # count, page of sources with event counts.
-    with django_assert_num_queries(2):
-        client.get("/sources/")
+    # any status whose suspension has ended since (none), page of organisations with event counts, count; the
+    # facets' counts of kinds, countries and statuses.
+    with django_assert_num_queries(6):
+        response = client.get("/organisations/")
+    assert f"<strong>{rows}</strong> organisation" in text(response)
+    # page of people with event counts, prefetch affiliations with organisations, count, the count of people
+    # withheld; the facet's count of countries.
+    with django_assert_num_queries(5):
+        response = client.get("/people/")
+    assert f"<strong>{rows}</strong> people" in text(response) or rows == 1
+    # page of sources with event counts, count; the facet's count of languages.
+    with django_assert_num_queries(3):
+        response = client.get("/sources/")
+    assert f"<strong>{rows}</strong> source" in text(response)
+
+
+def test_a_source_page_shows_each_kept_copys_date_and_hash_but_never_its_text(client):
+    source = PublishedEventFactory().citations.get().source
+    text_copy = SourceCopyFactory(source=source, text="The publisher's full article, not republished here.")
+    file_copy = SourceCopyFactory(
+        source=source, text="", file=SimpleUploadedFile("article.pdf", b"%PDF"), retrieved_on=datetime.date(2024, 6, 1)
+    )
+    SourceCopyFactory(
+        source=source, text="", archive_url="https://web.archive.org/web/20240601/https://example.org/a?b=1&c=2"
+    )
+
+    page = text(client.get(source.get_absolute_url()))
+
+    assert "Kept by the tracker; the date it was retrieved is not known." in page
+    assert f'SHA-256: <code class="hash">{text_copy.sha256}</code>' in page
+    assert "Kept by the tracker, retrieved on 1 June 2024." in page and file_copy.sha256 in page
+    assert (
+        'Web-archive capture: <a href="https://web.archive.org/web/20240601/https://example.org/a?b=1&amp;c=2"' in page
+    )
+    assert "full article" not in page and "article.pdf" not in page and "/media/" not in page
+
+
+def test_a_source_page_says_when_no_copy_is_kept(client):
+    source = PublishedEventFactory().citations.get().source
+
+    assert "<dt>Kept copy</dt><dd>None yet</dd>" in text(client.get(source.get_absolute_url()))
 
 
 @pytest.mark.parametrize("links", [1, 10])
@@ -386,23 +435,28 @@ def test_detail_pages_queries_do_not_grow_with_links(client, django_assert_num_q
         CitationFactory(event=event, source=source)
         AffiliationFactory(person=person)
         AffiliationFactory(organisation=organisation)
-    # event, prefetch organisations, people, citations with sources.
-    with django_assert_num_queries(4):
-        client.get(event.get_absolute_url())
-    # organisation with status, the event that set it, its events and their three prefetches, affiliations.
-    with django_assert_num_queries(7):
-        client.get(organisation.get_absolute_url())
-    # person with event count, prefetch affiliations, their events and their three prefetches.
-    with django_assert_num_queries(6):
-        client.get(person.get_absolute_url())
-    # source with event count, the events citing it and their three prefetches.
+    # event, prefetch organisations, links to people, the public ones among those people, citations with sources.
     with django_assert_num_queries(5):
-        client.get(source.get_absolute_url())
+        response = client.get(event.get_absolute_url())
+    assert person.name in text(response)
+    # any status whose suspension has ended since (none), organisation, the event that set its status, its events
+    # and their four prefetches, affiliations.
+    with django_assert_num_queries(9):
+        response = client.get(organisation.get_absolute_url())
+    assert text(response).count('<article class="event">') == links
+    # person with event count, prefetch affiliations, their events and their four prefetches.
+    with django_assert_num_queries(7):
+        response = client.get(person.get_absolute_url())
+    assert text(response).count('<article class="event">') == links
+    # source with event count, its kept copies, the events citing it and their four prefetches.
+    with django_assert_num_queries(7):
+        response = client.get(source.get_absolute_url())
+    assert text(response).count('<article class="event">') == links
 
 
 def test_the_timeline_applies_the_same_filters_as_the_events_list(client):
     party = OrganisationFactory(slug="party", kind="political_party")
-    wanted = PublishedEventFactory(title="Wanted", date=datetime.date(2024, 1, 1), date_precision=DatePrecision.YEAR)
+    wanted = PublishedEventFactory(title="Wanted", date=on(2024))
     EventOrganisationFactory(event=wanted, organisation=party)
     EventOrganisationFactory(event=wanted, organisation=party, role="other")
     EventOrganisationFactory(event=PublishedEventFactory(title="Other"), organisation=OrganisationFactory())
@@ -423,12 +477,12 @@ def test_each_record_has_a_stable_public_address():
 
 
 def test_a_suspension_stops_counting_the_day_after_it_ends_without_a_restart(client, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 6, 30))
     organisation = OrganisationFactory()
     suspension = PublishedEventFactory(
-        event_type=EventType.SUSPENSION, date=datetime.date(2024, 3, 6), end_date=datetime.date(2024, 6, 30)
+        event_type=EventType.SUSPENSION, date=on(2024, 3, 6), end_date=datetime.date(2024, 6, 30)
     )
     EventOrganisationFactory(organisation=organisation, event=suspension)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 6, 30))
     assert "status-suspended" in text(client.get("/organisations/"))
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2024, 7, 1))
     assert "status-active" in text(client.get("/organisations/"))

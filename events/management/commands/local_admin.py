@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 PASSWORD_FILE = Path(settings.BASE_DIR, ".local-admin-password")
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
+                f"Admin: http://127.0.0.1:8000{reverse('admin:index')}  user: {username}  password: {password}"
                 + ("" if created else "  (unless you have changed it since)")
             )
         )

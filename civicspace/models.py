@@ -1,0 +1,132 @@
+"""What every app's records share: the versioned base model, the words events and actors both use, and the
+helpers that say what is public.
+
+What the public may see is each model's ``public()`` queryset; the helpers here are their parts, written once so
+that ``organisations`` can ask about events through its reverse relations without importing ``events``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModel(models.Model):
+    """A record that keeps when it was created and changed, and counts its saves so that a stale form is refused."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Redaction(models.Model):
+    """A value an administrator removed from every historical version of a record's field: who, which field, when
+    and why are kept, never the value."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    field = models.CharField(_("field"), max_length=100)
+    versions_changed = models.PositiveIntegerField(_("versions changed"))
+    reason = models.TextField(_("reason"))
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("redacted by")
+    )
+    redacted_at = models.DateTimeField(_("redacted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-redacted_at", "-id"]
+        get_latest_by = "redacted_at"
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        indexes = [
+            # The history page of one record lists its redactions.
+            models.Index(fields=["content_type", "object_id"], name="civicspace_redaction_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.field} ({self.redacted_at:%Y-%m-%d})"
+
+
+def link_model(model, relation):
+    """The model behind ``model``'s reverse relation ``relation`` (e.g. an organisation's ``event_links``) and the
+    name of its foreign key back to ``model``."""
+    remote = model._meta.get_field(relation)
+    return remote.related_model, remote.field.name
+
+
+def published_links(model, relation, **conditions):
+    """The rows of ``relation`` that tie a ``model`` row to a published event (and meet ``conditions``)."""
+    links, _back = link_model(model, relation)
+    return links.objects.filter(event__status=PublicationStatus.PUBLISHED, **conditions)
+
+
+def concerned_by_published_event(model, relation):
+    """True for ``model`` rows that ``relation`` ties to at least one published event."""
+    _links, back = link_model(model, relation)
+    return Exists(published_links(model, relation).filter(**{back: OuterRef("pk")}))
+
+
+def published_event_count(model, relation):
+    """A subquery counting the distinct published events that ``relation`` ties to the outer ``model`` row.
+
+    A subquery rather than ``Count()`` so that filters joining the same relations cannot inflate it.
+    """
+    _links, back = link_model(model, relation)
+    counts = (
+        published_links(model, relation)
+        .filter(**{back: OuterRef("pk")})
+        .order_by()
+        .values(back)
+        .annotate(count=Count("event", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+class CountsPublicEvents(models.Model):
+    """A record listed with its number of published events, stored so that a list sorted by it reads an index.
+
+    ``refresh_event_counts()`` is the one computation of it; the receivers in ``events/signals.py`` call it for every
+    write that can change a count, and ``manage.py event_counts --check`` compares what is stored with a fresh count.
+    A count is shown and sorted by, never used to decide what is public.
+    """
+
+    public_event_count = models.PositiveIntegerField(_("published events"), default=0, editable=False)
+    # The reverse relation to the links that tie the record to events.
+    event_relation = "event_links"
+
+    class Meta:
+        abstract = True
+
+
+def refresh_event_counts(model, pks=None):
+    """Store the number of published events of ``model``'s records with the ``pks`` given, or of every one."""
+    records = model._base_manager.all() if pks is None else model._base_manager.filter(pk__in=pks)
+    # One UPDATE with the count as a subquery: no row is read into Python, and no save() writes a history entry.
+    return records.update(public_event_count=published_event_count(model, model.event_relation))
+
+
+def public_events_of(record, relation):
+    """The published events that ``relation`` (an organisation's ``event_links``, a source's ``citations``...) ties
+    to ``record``, each once however many links there are."""
+    links = getattr(record, relation)
+    events = links.model._meta.get_field("event").related_model
+    return events.objects.public().filter(pk__in=links.values("event"))

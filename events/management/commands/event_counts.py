@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from events.counts import COUNTED_LINKS, counts_out_of_step, refresh_all_event_counts
+
+
+class Command(BaseCommand):
+    help = (
+        "Check (--check) or bring up to date the number of published events stored on every organisation, person "
+        "and source (events/counts.py)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="Report differences and fail; change nothing.")
+
+    def handle(self, *args, check=False, **options):
+        if not check:
+            changed = refresh_all_event_counts()
+            self.stdout.write(f"{changed} event counts brought up to date.")
+            return
+        wrong = []
+        for model, _target in COUNTED_LINKS.values():
+            for record in counts_out_of_step(model).only("public_event_count"):
+                wrong.append(
+                    f"{model._meta.verbose_name} {record.pk}: stored {record.public_event_count}, "
+                    f"counted {record.fresh_count}"
+                )
+        if wrong:
+            raise CommandError("Stored event counts differ from the published events:\n" + "\n".join(wrong))
+        self.stdout.write("Every stored event count matches the published events.")
