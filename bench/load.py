@@ -39,18 +39,19 @@ def prepare(events, editors):
     import django
 
     django.setup()
-    from csv_memory import add_events
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.urls import reverse
 
     from civicspace.dates import Interval, PartialDate
     from events.models import Citation, Event, EventStatus, Source
+    from events.synthetic import add_events, settle
     from events.views import EventListView
 
     call_command("migrate", verbosity=0)
     if not Event.objects.exists():
         add_events(0, events)
+        settle()
     source = Source.objects.order_by("pk").first()
     contributors = Group.objects.get(name="Contributors")
     accounts = []

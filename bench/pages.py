@@ -2,9 +2,12 @@
 
 Uses the throwaway SQLite database and the synthetic events of ``csv_memory.py``, then requests each page several
 times through Django's test client and prints the median time and the number of queries. Paginated pages should
-cost about the same at both sizes; counts and filters cost more as rows grow. Run from the project root:
+cost about the same at both sizes. Each page is timed twice: its first request after the cache is emptied (the
+count and the facets' counts are computed) and the median of the next ones (kept until the public data changes).
+Run from the project root:
 
-    python bench/pages.py [SMALL LARGE]    # default 1000 10000 events
+    python bench/pages.py [SMALL LARGE]     # default 1000 10000 events
+    python bench/pages.py --database PATH   # a SQLite file filled by manage.py generate_data, as it is
 """
 
 import statistics
@@ -15,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from csv_memory import add_events, configure
+from csv_memory import configure
 
 PAGES = [
     "/",
@@ -26,45 +29,70 @@ PAGES = [
     "/organisations/?status=dissolved",
     "/people/",
     "/sources/",
+    "/events/?country=BF&type=arrest",
+    "/events/?outcome=pending&from=2020",
     "/events/1/",
 ]
 REPEATS = 5
 
 
 def measure(client):
+    """{url: (ms of the first request on an empty cache, median ms after it, queries after it, KiB)}."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     results = {}
     for url in PAGES:
+        cache.clear()
         timings = []
-        for _ in range(REPEATS):
+        for _ in range(REPEATS + 1):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url)
                 timings.append(time.perf_counter() - started)
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
-        results[url] = (statistics.median(timings) * 1000, len(queries))
+        kib = len(response.content) / 1024
+        results[url] = (timings[0] * 1000, statistics.median(timings[1:]) * 1000, len(queries), kib)
     return results
 
 
+def report(sizes, measures):
+    print(f"{'page':<44}" + "".join(f" {size:>9} ev.: first / then ms   q   KiB" for size in sizes))
+    for url in PAGES:
+        cells = "".join(
+            f" {first:>19.0f} / {then:>6.0f} {queries:>3} {kib:>5.0f}"
+            for first, then, queries, kib in (measure[url] for measure in measures)
+        )
+        print(f"{url:<44}{cells}")
+
+
 def main():
+    from django.test import Client
+
+    if sys.argv[1:2] == ["--database"]:
+        configure(Path(sys.argv[2]).resolve())
+        from events.models import Event
+
+        client = Client()
+        client.get("/")  # warm the URL resolver and templates
+        report([Event.objects.count()], [measure(client)])
+        return
     small, large = (int(arg) for arg in sys.argv[1:3]) if len(sys.argv) >= 3 else (1000, 10000)
     with tempfile.TemporaryDirectory() as folder:
         configure(Path(folder) / "bench.sqlite3")
-        from django.test import Client
+        from events.synthetic import add_events, settle
 
         client = Client()
         add_events(0, small)
-        client.get("/")  # warm the URL resolver and templates
+        settle()
+        client.get("/")
         first = measure(client)
         add_events(small, large - small)
+        settle()
         second = measure(client)
-    print(f"{'page':<52} {small:>7} ev. ms  q {large:>7} ev. ms  q")
-    for url in PAGES:
-        (ms_small, q_small), (ms_large, q_large) = first[url], second[url]
-        print(f"{url:<52} {ms_small:>13.1f} {q_small:>2} {ms_large:>13.1f} {q_large:>2}")
+    report([small, large], [first, second])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The number of published events stored on each organisation, person and source (``public_event_count``).
 
 ``civicspace.models.refresh_event_counts()`` computes it; ``events/signals.py`` calls it on every write that can
-change a count, and the seed, the data generator and ``manage.py event_counts`` for every record at once.
+change a count, and the seed, the benchmarks' data (bench/csv_memory.py) and ``manage.py event_counts`` for every
+record at once.
 """
 
 from django.db.models import F

@@ -2,7 +2,7 @@
 by reading every row (an unindexed LIKE reads a million summaries for each search).
 
 SQLite keeps FTS5 tables (``events_event_fts``, ``events_citation_fts``) in step with the rows by triggers;
-PostgreSQL keeps GIN indexes on the same text (both made by migration 0012). Each word matches as a prefix
+PostgreSQL keeps GIN indexes on the same text (both made by migration 0011). Each word matches as a prefix
 ("dissol" finds "dissolved"), accents and case aside on SQLite; every word must match.
 
 Few matches are fetched by id and sorted; many are left to the database to meet while it walks the list's order, as

@@ -1,9 +1,12 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from events.management.commands import local_admin
 from events.models import Event
+from organisations.models import Person, Protection
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +68,19 @@ def test_analyze_gives_the_query_planner_statistics(capsys):
             cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'events_event'")
         assert cursor.fetchone()[0] > 0
     assert "Statistics refreshed" in capsys.readouterr().out
+
+
+def test_generate_data_makes_a_mixed_record_whose_derived_data_is_in_step():
+    call_command("generate_data", events=60, stdout=io.StringIO())
+
+    assert Event.objects.count() == 60
+    assert Event.objects.public().count() == 57  # one in twenty is a draft
+    assert {event.date.earliest.precision for event in Event.objects.all()} == {"day", "month", "year"}
+    assert any(not event.date.is_single for event in Event.objects.all())
+    assert {person.protection for person in Person.objects.all()} == set(Protection.values)
+    call_command("event_counts", check=True, stdout=io.StringIO())
+    # A second run would mix with the first unless asked to add.
+    with pytest.raises(CommandError):
+        call_command("generate_data", events=10, stdout=io.StringIO())
+    call_command("generate_data", events=10, add=True, stdout=io.StringIO())
+    assert Event.objects.count() == 70

@@ -11,4 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        self.stdout.write(f"Statistics refreshed ({connection.vendor}).")
+        if options["verbosity"]:
+            self.stdout.write(f"Statistics refreshed ({connection.vendor}).")
