@@ -1,6 +1,7 @@
 """Settings for the civic-space tracker, read from environment variables (see .env.example)."""
 
 import datetime
+import hashlib
 import os
 import sys
 import tempfile
@@ -250,6 +251,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(Path(tempfile.gettempdir()) / "civicspace-cache"),
         "TIMEOUT": 24 * 60 * 60,
+        # One folder may serve several databases (the seed data and a benchmark's million events on one machine):
+        # each keeps its own counts.
+        "KEY_PREFIX": hashlib.sha256(
+            f"{DATABASES['default'].get('HOST')}:{DATABASES['default'].get('PORT')}/{DATABASES['default']['NAME']}".encode()
+        ).hexdigest()[:16],
     }
 }
 if TESTING:

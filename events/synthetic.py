@@ -6,6 +6,7 @@ import datetime
 from django.core.management import call_command
 
 from civicspace.dates import Interval, PartialDate
+from civicspace.facets import bump_data_version
 from events.counts import refresh_all_event_counts
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Source
 from events.status import refresh_statuses
@@ -81,4 +82,5 @@ def settle():
     """What the site derives after a bulk load that skipped signals: statuses, stored counts, planner statistics."""
     refresh_statuses()
     refresh_all_event_counts()
+    bump_data_version()  # bulk inserts send no signal
     call_command("analyze", verbosity=0)

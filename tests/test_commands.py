@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from civicspace.facets import data_version
 from events.management.commands import local_admin
 from events.models import Event
 from organisations.models import Person, Protection
@@ -84,3 +85,11 @@ def test_generate_data_makes_a_mixed_record_whose_derived_data_is_in_step():
         call_command("generate_data", events=10, stdout=io.StringIO())
     call_command("generate_data", events=10, add=True, stdout=io.StringIO())
     assert Event.objects.count() == 70
+
+
+def test_seeding_makes_counts_kept_for_an_earlier_database_of_the_same_name_stale():
+    before = data_version()
+
+    call_command("seed", verbosity=0)
+
+    assert data_version() != before

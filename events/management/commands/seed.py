@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from civicspace.facets import bump_data_version
 from events.archive import attach_seed_copies
 from events.counts import refresh_all_event_counts
 from events.models import Event, Source
@@ -43,4 +44,6 @@ class Command(BaseCommand):
             # loaddata saves raw rows, which the receivers leave alone: derive every status and count once, here.
             refresh_statuses()
             refresh_all_event_counts()
+            # Counts kept for a database of the same name that was there before are not this one's.
+            bump_data_version()
         self.stdout.write(self.style.SUCCESS(f"Loaded the seed data: {Event.objects.count()} events."))
