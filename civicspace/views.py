@@ -201,6 +201,11 @@ class PublicFilterView(FilterView):
             url_name = getattr(self, f"{kind}_url_name")
             if url_name:
                 context[f"{kind}_url"] = reverse(url_name)
+        if self.json_url_name:
+            # Every matching row, as the CSV link gives them: the JSON's pages are for programs that follow ``next``.
+            whole = query.copy()
+            whole[SIZE_PARAMETER] = ALL_ROWS
+            context["json_whole_url"] = f"{context['json_url']}?{whole.urlencode()}"
         return context
 
 
