@@ -333,7 +333,9 @@ class JsonExportMixin:
         if filterset.is_bound and not filterset.is_valid():
             return self.bad_request(filter_errors_as_text(filterset))
         size = request.GET.get(SIZE_PARAMETER, "")
-        if size != ALL_ROWS and not (size == "" or (size.isdigit() and 1 <= int(size) <= JSON_PAGE_MAX)):
+        if size != ALL_ROWS and not (
+            size == "" or (size.isascii() and size.isdigit() and 1 <= int(size) <= JSON_PAGE_MAX)
+        ):
             return self.bad_request(
                 _("_size must be a number of rows from 1 to %(most)s, or all.") % {"most": JSON_PAGE_MAX}
             )

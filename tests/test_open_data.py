@@ -339,7 +339,17 @@ def test_the_whole_json_streams_as_one_document_that_ends_only_after_the_last_re
 
 
 @pytest.mark.parametrize(
-    "query", ["_size=0", "_size=1001", "_size=-1", "_size=ten", "_size=1e3", "cursor=nonsense", "cursor=WyJ4Il0"]
+    "query",
+    [
+        "_size=0",
+        "_size=1001",
+        "_size=-1",
+        "_size=ten",
+        "_size=1e3",
+        "_size=%C2%B2",
+        "cursor=nonsense",
+        "cursor=WyJ4Il0",
+    ],
 )
 def test_a_bad_page_size_or_cursor_gets_a_400(client, world, query):
     response = client.get(f"/events.json?{query}")
