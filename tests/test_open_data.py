@@ -154,6 +154,18 @@ def test_the_data_package_describes_each_csv_export_as_it_is_written(client, wor
     assert referring and referring <= {row["url"] for row in tables["events"]}
 
 
+@pytest.mark.parametrize("events", [1, 20])
+def test_the_data_package_costs_four_queries_whatever_the_rows_then_none(client, django_assert_num_queries, events):
+    for _ in range(events):
+        EventOrganisationFactory(event=PublishedEventFactory())
+    # The latest change among public events, organisations, people and sources: one aggregate each.
+    with django_assert_num_queries(4):
+        first = document(client, "/datapackage.json")
+    # Remembered until the public data changes.
+    with django_assert_num_queries(0):
+        assert document(client, "/datapackage.json")["last_modified"] == first["last_modified"]
+
+
 def test_the_data_package_names_no_draft_and_no_protected_person(client, world):
     assert_tells_no_secret(text_of(client.get("/datapackage.json")), "/datapackage.json")
 
