@@ -1,9 +1,8 @@
-"""Show that streaming events.csv keeps memory flat as rows grow (a benchmark, not a test).
+"""Show that streaming events.csv and events.json keeps memory flat as rows grow (a benchmark, not a test).
 
-Builds a throwaway SQLite database, fills it with published events, each concerning two organisations and one
-person and citing one source, then streams /events.csv at two sizes and prints the peak Python memory
-(tracemalloc) and the time taken. The peak depends on the chunk size of the export (Django holds at most two chunks
-of rows with their prefetched links), not on the number of rows. Run from the project root:
+Builds a throwaway SQLite database, fills it with synthetic events (``events/synthetic.py``), then streams /events.csv and /events.json?_size=all at two sizes and prints the peak
+Python memory (tracemalloc) and the time taken. The peak depends on the chunk size of the export (Django holds at
+most two chunks of rows with their prefetched links), not on the number of rows. Run from the project root:
 
     python bench/csv_memory.py [SMALL LARGE]    # default 5000 25000 rows
 """
@@ -40,25 +39,31 @@ def public_events():
     return EventCsvView.queryset.count()
 
 
-def stream_events_csv():
-    """(rows, bytes, peak bytes of Python memory, seconds) for one full download of /events.csv."""
+def stream_events(path):
+    """(rows, bytes, peak bytes of Python memory, seconds) for one full download of ``path``: /events.csv or
+    /events.json?_size=all."""
     from django.test import RequestFactory
 
-    from events.views import EventCsvView
+    from events.views import EventCsvView, EventJsonView
 
-    request = RequestFactory().get("/events.csv")
+    view = EventJsonView if path.startswith("/events.json") else EventCsvView
+    request = RequestFactory().get(path)
     tracemalloc.start()
     tracemalloc.reset_peak()
     started = time.perf_counter()
-    response = EventCsvView.as_view()(request)
-    lines = size = 0
+    response = view.as_view()(request)
+    pieces = size = 0
     for chunk in response.streaming_content:
-        lines += 1
+        pieces += 1
         size += len(chunk)
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return lines - 1, size, peak, seconds
+    # One piece a row, after the CSV's header or the JSON's head, and the JSON's closing brackets.
+    return pieces - (2 if view is EventJsonView else 1), size, peak, seconds
+
+
+EXPORTS = ("/events.csv", "/events.json?_size=all")
 
 
 def main():
@@ -69,18 +74,20 @@ def main():
 
         add_events(0, small)
         settle()
-        stream_events_csv()  # once first, so that imports and the URL resolver are not counted
-        results = [(public_events(), *stream_events_csv())]
+        for path in EXPORTS:
+            stream_events(path)  # once first, so that imports and the URL resolver are not counted
+        results = [(path, public_events(), *stream_events(path)) for path in EXPORTS]
         add_events(small, large - small)
         settle()
-        results.append((public_events(), *stream_events_csv()))
-    print(f"{'rows':>8} {'CSV MiB':>8} {'peak MiB':>9} {'seconds':>8}")
-    for count, rows, size, peak, seconds in results:
+        results += [(path, public_events(), *stream_events(path)) for path in EXPORTS]
+    print(f"{'export':<24} {'rows':>8} {'MiB':>8} {'peak MiB':>9} {'seconds':>8}")
+    for path, count, rows, size, peak, seconds in results:
         if rows != count:
-            raise SystemExit(f"streamed {rows} rows, expected {count}")
-        print(f"{rows:>8} {size / 2**20:>8.1f} {peak / 2**20:>9.1f} {seconds:>8.2f}")
-    growth = results[1][3] / results[0][3]
-    print(f"{large // small}x the rows, {growth:.2f}x the peak memory.")
+            raise SystemExit(f"{path} streamed {rows} rows, expected {count}")
+        print(f"{path:<24} {rows:>8} {size / 2**20:>8.1f} {peak / 2**20:>9.1f} {seconds:>8.2f}")
+    for index, path in enumerate(EXPORTS):
+        growth = results[len(EXPORTS) + index][4] / results[index][4]
+        print(f"{path}: {large // small}x the rows, {growth:.2f}x the peak memory.")
 
 
 if __name__ == "__main__":

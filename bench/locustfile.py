@@ -45,8 +45,8 @@ class Researcher(HttpUser):
 
     @task(2)
     def filtered_export(self):
-        path = random.choice(["/events.csv", "/events.json"])
-        self.client.get(f"{path}?type={random.choice(EVENT_TYPES)}", name=f"{path}?type=T")
+        path = random.choice(["/events.csv?", "/events.json?_size=all&"])
+        self.client.get(f"{path}type={random.choice(EVENT_TYPES)}", name=f"{path}type=T")
 
     @task(1)
     def full_export(self):

@@ -230,6 +230,27 @@ def interval_cells(interval):
     ]
 
 
+def interval_json(interval):
+    """An interval in the JSON exports (None for an unknown date): its earliest and latest days as ISO dates (None
+    where open), the precision each was given at, its certainty and its EDTF form."""
+    if interval is None:
+        return None
+    return {
+        "earliest": interval.first_day.isoformat() if interval.first_day else None,
+        "earliest_precision": interval.earliest.precision.value if interval.earliest else None,
+        "latest": interval.last_day.isoformat() if interval.last_day else None,
+        "latest_precision": interval.latest.precision.value if interval.latest else None,
+        "certainty": str(interval.certainty),
+        "edtf": interval.edtf(),
+    }
+
+
+def popolo_date(interval):
+    """A date as Popolo writes one (``2024``, ``2024-03`` or ``2024-03-06``), or None unless the interval is a single
+    day, month or year: a range has no such form."""
+    return interval.earliest.iso() if interval is not None and interval.is_single else None
+
+
 # Model support: one interval is five columns named after a prefix (``date_earliest``, ``date_earliest_precision``,
 # ``date_latest``, ``date_latest_precision``, ``date_certainty``).
 

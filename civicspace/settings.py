@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "civicspace.opendata.data_licence",
             ],
         },
     },
@@ -239,6 +240,15 @@ TRACKER_LINK_CHECK_USER_AGENT = os.environ.get(
     "TRACKER_LINK_CHECK_USER_AGENT",
     "CivicSpaceTracker-LinkCheck/1.0 (checks that the sources of a civic-space record are still online)",
 )
+
+# The licence of the published data (the code's own licence is separate), as Frictionless Data Packages name one:
+# an SPDX identifier, a title and the licence's address. The footer, the JSON exports and /datapackage.json all
+# state this one.
+TRACKER_DATA_LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 # Query strings longer than this are refused before they reach a filter form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

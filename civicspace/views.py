@@ -19,11 +19,16 @@ from django_filters.views import FilterView
 
 from civicspace.facets import facet_choices, facet_counts, present_values, remembered
 from civicspace.filters import SEARCH_MAX_LENGTH, ChosenRecordsField
+from civicspace.opendata import licence
 from civicspace.pagination import CURSOR_PARAMETER, BadCursor, Count, count, keyset_page
 from civicspace.text import holds_null_character
 
 MAX_QUERY_STRING_LENGTH = 2000
 PAGE_SIZE = 50
+# The JSON exports' page size (``?_size=``): a number of rows up to JSON_PAGE_MAX, or every row, streamed.
+SIZE_PARAMETER = "_size"
+JSON_PAGE_MAX = 1000
+ALL_ROWS = "all"
 
 # A spreadsheet reads a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -196,6 +201,11 @@ class PublicFilterView(FilterView):
             url_name = getattr(self, f"{kind}_url_name")
             if url_name:
                 context[f"{kind}_url"] = reverse(url_name)
+        if self.json_url_name:
+            # Every matching row, as the CSV link gives them: the JSON's pages are for programs that follow ``next``.
+            whole = query.copy()
+            whole[SIZE_PARAMETER] = ALL_ROWS
+            context["json_whole_url"] = f"{context['json_url']}?{whole.urlencode()}"
         return context
 
 
@@ -258,13 +268,27 @@ def split_joined(cell):
 class CsvExportMixin:
     """Put before a ``PublicFilterView`` to stream every row its FilterSet matches, not only one page.
 
-    Subclasses give ``csv_name``, ``csv_header`` and ``csv_row(obj)``. Rows are read with ``iterator()`` in chunks,
-    and each chunk runs the queryset's prefetches once, so memory and queries grow with chunks, not rows.
+    Subclasses give ``csv_name``, ``csv_columns`` (civicspace/opendata.py: the header and the Data Package's schema
+    both come from them), ``csv_row(obj)`` with one cell per column, and for the Data Package ``csv_url_name``,
+    ``csv_title``, ``csv_description`` and ``csv_foreign_keys``. Rows are read with ``iterator()`` in chunks, and
+    each chunk runs the queryset's prefetches once, so memory and queries grow with chunks, not rows.
     """
 
     csv_name = None
-    csv_header = ()
+    csv_columns = ()
+    csv_title = ""
+    csv_description = ""
+    csv_foreign_keys = ()
     chunk_size = 500
+
+    @property
+    def csv_header(self):
+        return [column.name for column in self.csv_columns]
+
+    @classmethod
+    def queryset_for_package(cls):
+        """Every public record of the export, for the Data Package's date of last change."""
+        return cls.filterset_class._meta.model.objects.public()
 
     def bad_request(self, message):
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
@@ -289,16 +313,58 @@ class CsvExportMixin:
         return self.request.build_absolute_uri(obj.get_absolute_url())
 
 
-def json_lines(header, rows):
-    """A JSON array of objects keyed by the CSV's column names, one object per line, produced as rows come."""
-    yield "["
-    for index, row in enumerate(rows):
-        yield ("," if index else "") + "\n" + json.dumps(dict(zip(header, row, strict=True)), cls=DjangoJSONEncoder)
-    yield "\n]\n"
+def json_document(head, records):
+    """A JSON object: ``head``'s keys, then ``results``, the records one a line as they come. Its closing ``]}``
+    is sent only after the last record, so a cut stream is never a valid document."""
+    yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "results": ['
+    for index, record in enumerate(records):
+        yield ("," if index else "") + "\n" + json.dumps(record, cls=DjangoJSONEncoder)
+    yield "\n]}\n"
 
 
 class JsonExportMixin:
-    """Put before a CSV view: the same rows and columns as JSON (no formula guard: JSON is not a spreadsheet)."""
+    """Put before a CSV view: its records as JSON with real lists and objects (``json_record(obj)``), in a document
+    ``{"licence", "count", "count_is_exact", "next", "previous", "results"}``; a page at a time by key
+    (``?_size=`` up to JSON_PAGE_MAX rows, PAGE_SIZE by default), or every matching record streamed with
+    ``?_size=all``. No formula guard: JSON is not a spreadsheet."""
 
-    def export_response(self, rows):
-        return StreamingHttpResponse(json_lines(self.csv_header, rows), content_type="application/json")
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            return self.bad_request(filter_errors_as_text(filterset))
+        size = request.GET.get(SIZE_PARAMETER, "")
+        if size != ALL_ROWS and not (
+            size == "" or (size.isascii() and size.isdigit() and 1 <= int(size) <= JSON_PAGE_MAX)
+        ):
+            return self.bad_request(
+                _("_size must be a number of rows from 1 to %(most)s, or all.") % {"most": JSON_PAGE_MAX}
+            )
+        matching = filterset.qs
+        head = {"licence": licence(), **self.counted(matching)}
+        if size == ALL_ROWS:
+            records = (self.json_record(obj) for obj in matching.iterator(chunk_size=self.chunk_size))
+            head |= {"next": None, "previous": None}
+            return StreamingHttpResponse(json_document(head, records), content_type="application/json")
+        try:
+            page = paged(request, matching, int(size or PAGE_SIZE))
+        except BadRequest as refusal:
+            return self.bad_request(str(refusal))
+        head |= {"next": self.page_address(page.next_cursor), "previous": self.page_address(page.previous_cursor)}
+        return JsonResponse(head | {"results": [self.json_record(obj) for obj in page.object_list]})
+
+    def counted(self, matching):
+        """How many records match, as the list's page says it (exact, or an estimate past a limit)."""
+        query = without_paging(self.request.GET)
+        query.pop(SIZE_PARAMETER, None)
+        result = remembered(partial(count, matching), type(self).__name__, query)
+        return {"count": result.value, "count_is_exact": result.exact}
+
+    def page_address(self, cursor):
+        if cursor is None:
+            return None
+        query = self.request.GET.copy()
+        query[CURSOR_PARAMETER] = cursor
+        return self.request.build_absolute_uri("?" + query.urlencode())
+
+    def json_record(self, obj):
+        raise NotImplementedError

@@ -2,41 +2,94 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import DetailView, TemplateView
 
-from civicspace.dates import interval_cells
+from civicspace.dates import DateCertainty, DatePrecision, interval_cells, interval_json
 from civicspace.models import public_events_of
+from civicspace.opendata import (
+    COUNTRY_PATTERN,
+    PARTIAL_DATE_PATTERN,
+    Column,
+    choice,
+    identifier,
+    many,
+    page_address,
+)
 from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
+from organisations.models import OrganisationKind
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
-from .models import EVENT_TYPE_DEFINITIONS, Event, EventType, ReportedAs, Role, Source
+from .models import EVENT_TYPE_DEFINITIONS, LANGUAGE_CHOICES, Event, EventType, Outcome, ReportedAs, Role, Source
 
-EVENT_CSV_HEADER = [
-    "id",
-    "date",
-    "date_precision",
-    "type",
-    "title",
-    "summary",
-    "organisations",
-    "people",
-    "sources",
-    "url",
-    "end_date",
-    "date_certainty",
-    "country",
-    "location",
-    "outcome",
-    "authority",
-    "justification",
-    "source_links",
-    "people_withheld",
-    "date_earliest",
-    "date_latest",
-    "date_edtf",
-    "target_group",
-    "perpetrators",
-    "reported_as",
-    "alleged_by",
+# The columns of events.csv, in order: its header, the import's expected columns and the Data Package's schema.
+EVENT_COLUMNS = [
+    identifier("The event's number, its address on the site (/events/<id>/)."),
+    Column(
+        "date",
+        "string",
+        "When it happened, as far as the sources say: its earliest bound (its latest when it has no lower bound) "
+        "cut to its precision (2024, 2024-03 or 2024-03-06). date_earliest, date_latest and date_edtf give the "
+        "whole interval.",
+        constraints={"required": True, "pattern": PARTIAL_DATE_PATTERN},
+    ),
+    choice("date_precision", DatePrecision, "The precision of date: day, month or year.", required=True),
+    choice("type", EventType, "The event's type (defined on /types/).", required=True),
+    Column("title", "string", "A one-line title.", constraints={"required": True}),
+    Column("summary", "string", "What happened, in the tracker's own neutral words."),
+    many(
+        "organisations",
+        'The organisations concerned, each followed by its role\'s code in brackets ("AEEM [target]"): target, '
+        "perpetrator, author, spokesperson, supporter or other.",
+    ),
+    many(
+        "people",
+        "The people concerned whom the public may see, by their public name (a pseudonym for people at risk), each "
+        "followed by its role's code in brackets. People whose identity is withheld are only counted, in "
+        "people_withheld.",
+    ),
+    many("sources", 'The sources cited, each as "publisher: title".'),
+    page_address("The event's page on the site."),
+    Column("end_date", "date", "For an event that lasts, the day it ended (ISO 8601)."),
+    choice("date_certainty", DateCertainty, "Whether the sources state the date or it is inferred.", required=True),
+    Column(
+        "country",
+        "string",
+        "Where it happened: an ISO 3166-1 alpha-2 code.",
+        constraints={"required": True, "pattern": COUNTRY_PATTERN},
+    ),
+    Column("location", "string", "Town or region."),
+    choice("outcome", Outcome, "Whether the measure was carried out, attempted but failed, reversed or pending.", True),
+    Column("authority", "string", "The authority that acted, as the source names it."),
+    Column("justification", "string", "The reason the authority gave, quoted as reported."),
+    many("source_links", "The addresses of the cited sources that have one."),
+    Column(
+        "people_withheld",
+        "integer",
+        "How many people the event concerns whose identity is withheld from the public.",
+        constraints={"required": True, "minimum": 0},
+    ),
+    Column("date_earliest", "date", "The earliest day it can have happened (ISO 8601); blank when open."),
+    Column("date_latest", "date", "The latest day it can have happened (ISO 8601); blank when open."),
+    Column(
+        "date_edtf",
+        "string",
+        "The date in the Extended Date/Time Format (Library of Congress): 2024-03, [2024-03-06..2024-04-20], "
+        "[..2024-05]; ? marks an inferred date.",
+        constraints={"required": True},
+    ),
+    choice(
+        "target_group",
+        OrganisationKind,
+        "For a measure against a whole group: the kind of organisation it targets in the event's country.",
+    ),
+    many("perpetrators", "The organisations that carried it out (the organisations with the role perpetrator)."),
+    choice(
+        "reported_as",
+        ReportedAs,
+        "allegation when every cited source reports the event only as someone's claim, otherwise fact.",
+        required=True,
+    ),
+    many("alleged_by", "Whose claim the sources report, for an allegation."),
 ]
+EVENT_CSV_HEADER = [column.name for column in EVENT_COLUMNS]
 
 
 ROLE_CODES = frozenset(Role.values)
@@ -81,7 +134,9 @@ class EventListView(PublicFilterView):
 
 class EventCsvView(CsvExportMixin, EventListView):
     csv_name = "events"
-    csv_header = EVENT_CSV_HEADER
+    csv_columns = EVENT_COLUMNS
+    csv_title = "Events"
+    csv_description = "Published events, each cited from its sources, newest first."
 
     def csv_row(self, event):
         sources = event.cited_sources
@@ -114,7 +169,64 @@ class EventCsvView(CsvExportMixin, EventListView):
 
 
 class EventJsonView(JsonExportMixin, EventCsvView):
-    """``/events.json``: the rows and columns of ``/events.csv`` as JSON."""
+    """``/events.json``: the events of ``/events.csv``, with their organisations, people and citations as lists."""
+
+    def json_record(self, event):
+        return {
+            "id": event.pk,
+            "url": self.absolute_url(event),
+            "title": event.title,
+            "type": event.event_type,
+            "date": interval_json(event.date),
+            "end_date": event.end_date,
+            "country": event.country.code,
+            "location": event.location,
+            "summary": event.summary,
+            "outcome": event.outcome,
+            "authority": event.authority,
+            "justification": event.justification,
+            "target_group": event.target_kind or None,
+            "reported_as": ReportedAs.ALLEGATION if event.is_alleged else ReportedAs.FACT,
+            "alleged_by": event.alleged_by,
+            "organisations": [
+                {
+                    "id": link.organisation_id,
+                    "name": link.organisation.name,
+                    "acronym": link.organisation.acronym,
+                    "role": link.role,
+                    "url": self.absolute_url(link.organisation),
+                }
+                for link in event.organisation_links.all()
+            ],
+            # Only the people the public may see, by their public name; the others are a number, never a name.
+            "people": [
+                {
+                    "id": link.public_person.pk,
+                    "name": link.public_person.public_name,
+                    "role": link.role,
+                    "url": self.absolute_url(link.public_person),
+                }
+                for link in event.shown_person_links
+            ],
+            "people_withheld": event.withheld_people_count,
+            "citations": [citation_json(self, citation) for citation in event.citations.all()],
+        }
+
+
+def citation_json(view, citation):
+    source = citation.source
+    return {
+        "source_id": source.pk,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": interval_json(source.published),
+        "url": view.absolute_url(source),
+        "link": source.url or None,
+        "quote": citation.quote,
+        "location": citation.location,
+        "reported_as": citation.reported_as,
+        "alleged_by": citation.alleged_by,
+    }
 
 
 class EventDetailView(DetailView):
@@ -143,22 +255,40 @@ class SourceListView(PublicFilterView):
 
 class SourceCsvView(CsvExportMixin, SourceListView):
     csv_name = "sources"
-    csv_header = [
-        "id",
-        "title",
-        "url",
-        "publisher",
-        "published",
-        "link",
-        "author",
-        "language",
-        "events",
-        "published_earliest",
-        "published_latest",
-        "published_edtf",
-        "archived_at",
-        "archived_sha256",
+    csv_columns = [
+        identifier("The source's number, its address on the site (/sources/<id>/)."),
+        Column("title", "string", "Its title.", constraints={"required": True}),
+        page_address("The source's page on the site."),
+        Column("publisher", "string", "Who published it.", constraints={"required": True}),
+        Column(
+            "published",
+            "string",
+            "When it was published, cut to its precision (2024, 2024-03 or 2024-03-06): the earliest bound, or the "
+            "latest when there is no lower bound; blank when not known.",
+            constraints={"pattern": PARTIAL_DATE_PATTERN},
+        ),
+        Column("link", "string", "Its address, when it has one (never guessed).", format="uri"),
+        Column("author", "string", "Its author, if it names one."),
+        choice("language", [code for code, _name in LANGUAGE_CHOICES], "Its language (a language code).", True),
+        Column(
+            "events",
+            "integer",
+            "How many published events cite it.",
+            constraints={"required": True, "minimum": 0},
+        ),
+        Column("published_earliest", "date", "The earliest day it can have been published; blank when open."),
+        Column("published_latest", "date", "The latest day it can have been published; blank when open."),
+        Column("published_edtf", "string", "Its publication date in the Extended Date/Time Format."),
+        Column("archived_at", "date", "When its latest kept copy was retrieved; blank when not known."),
+        Column(
+            "archived_sha256",
+            "string",
+            "The SHA-256 of its latest kept copy's text (UTF-8) or file; blank for a web-archive capture.",
+            constraints={"pattern": "[0-9a-f]{64}"},
+        ),
     ]
+    csv_title = "Sources"
+    csv_description = "The sources that published events cite."
     queryset = SourceListView.queryset.with_latest_copy()
 
     def csv_row(self, source):
@@ -179,7 +309,23 @@ class SourceCsvView(CsvExportMixin, SourceListView):
 
 
 class SourceJsonView(JsonExportMixin, SourceCsvView):
-    """``/sources.json``: the rows and columns of ``/sources.csv`` as JSON."""
+    """``/sources.json``: the sources of ``/sources.csv``, dates as objects."""
+
+    def json_record(self, source):
+        return {
+            "id": source.pk,
+            "url": self.absolute_url(source),
+            "title": source.title,
+            "publisher": source.publisher,
+            "author": source.author,
+            "published": interval_json(source.published),
+            "link": source.url or None,
+            "language": source.language,
+            "events": source.event_count,
+            "archived": {"retrieved_on": source.archived_at, "sha256": source.archived_sha256 or None}
+            if source.archived_sha256 is not None or source.archived_at is not None
+            else None,
+        }
 
 
 class SourceDetailView(DetailView):

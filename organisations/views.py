@@ -1,13 +1,17 @@
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView
 
+from civicspace.dates import PARTS as DATE_PARTS
+from civicspace.dates import interval_from_columns, interval_json, popolo_date
 from civicspace.facets import remembered
 from civicspace.models import public_events_of
+from civicspace.opendata import COUNTRY_PATTERN, Column, choice, identifier, many, page_address
 from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
 
 from .filters import OrganisationFilter, PersonFilter
-from .models import IDENTIFIED, Organisation, OrganisationStatus, Person
+from .models import IDENTIFIED, Organisation, OrganisationKind, OrganisationStatus, Person
 from .signals import statuses_read
 
 
@@ -22,28 +26,58 @@ class OrganisationListView(PublicFilterView):
         return Organisation.objects.public().for_listing().order_by("name", "pk")
 
 
+def events_count_column(description):
+    return Column("events", "integer", description, constraints={"required": True, "minimum": 0})
+
+
 class OrganisationCsvView(CsvExportMixin, OrganisationListView):
     csv_name = "organisations"
-    csv_header = [
-        "id",
-        "name",
-        "url",
-        "acronym",
-        "kind",
-        "status",
-        "status_event_url",
-        "country",
-        "events",
-        "other_names",
-        "description",
-        "founded_edtf",
+    csv_columns = [
+        identifier("The organisation's number."),
+        Column("name", "string", "The name most used in the sources.", constraints={"required": True}),
+        page_address("The organisation's page on the site."),
+        Column("acronym", "string", "Its acronym, only if a source gives one."),
+        choice("kind", OrganisationKind, "What kind of organisation it is.", required=True),
+        choice(
+            "status",
+            OrganisationStatus,
+            "Its current status, derived from the published dissolutions, suspensions and reinstatements.",
+            required=True,
+        ),
+        Column(
+            "status_event_url",
+            "string",
+            "The page of the published event that set a status other than active (an url of events.csv).",
+            format="uri",
+        ),
+        Column(
+            "country",
+            "string",
+            "Where it is based (ISO 3166-1 alpha-2); blank for international bodies.",
+            constraints={"pattern": COUNTRY_PATTERN},
+        ),
+        events_count_column("How many published events concern it."),
+        many("other_names", "Its other names: in other languages, former names, spellings."),
+        Column("description", "string", "A description."),
+        Column("founded_edtf", "string", "When it was founded, in the Extended Date/Time Format; blank if not known."),
+    ]
+    csv_title = "Organisations"
+    csv_description = (
+        "The organisations published events concern (as targets, perpetrators or otherwise), or that reviewers "
+        "listed, with their current status."
+    )
+    csv_foreign_keys = [
+        {"fields": "status_event_url", "reference": {"resource": "events", "fields": "url"}},
     ]
 
+    def status_event_url(self, organisation):
+        """The page of the event that set a status other than active, or ""."""
+        if organisation.status == OrganisationStatus.ACTIVE or not organisation.status_event_id:
+            return ""
+        path = reverse("events:event-detail", kwargs={"pk": organisation.status_event_id})
+        return self.request.build_absolute_uri(path)
+
     def csv_row(self, organisation):
-        status_set_by = ""
-        if organisation.status != OrganisationStatus.ACTIVE and organisation.status_event_id:
-            path = reverse("events:event-detail", kwargs={"pk": organisation.status_event_id})
-            status_set_by = self.request.build_absolute_uri(path)
         return [
             organisation.pk,
             organisation.name,
@@ -51,7 +85,7 @@ class OrganisationCsvView(CsvExportMixin, OrganisationListView):
             organisation.acronym,
             organisation.kind,
             organisation.status,
-            status_set_by,
+            self.status_event_url(organisation),
             organisation.country.code,
             organisation.event_count,
             joined(organisation.other_names_list),
@@ -61,7 +95,44 @@ class OrganisationCsvView(CsvExportMixin, OrganisationListView):
 
 
 class OrganisationJsonView(JsonExportMixin, OrganisationCsvView):
-    """``/organisations.json``: the rows and columns of ``/organisations.csv`` as JSON."""
+    """``/organisations.json``: the organisations of ``/organisations.csv`` with Popolo's field names where they
+    overlap (https://www.popoloproject.com/specs/organization.html)."""
+
+    def get_queryset(self):
+        # The day a dissolution took effect: the date of the event that set the status, read with the row.
+        events = Organisation._meta.get_field("events").related_model.objects.filter(pk=OuterRef("status_event_id"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                **{f"status_event_{part}": Subquery(events.values(f"date_{part}")[:1]) for part in DATE_PARTS},
+            )
+        )
+
+    def json_record(self, organisation):
+        dissolved_on = None
+        if organisation.status == OrganisationStatus.DISSOLVED:
+            dissolved_on = interval_from_columns(
+                *(getattr(organisation, f"status_event_{part}") for part in DATE_PARTS)
+            )
+        return {
+            "id": organisation.pk,
+            "name": organisation.name,
+            "url": self.absolute_url(organisation),
+            "acronym": organisation.acronym,
+            "other_names": [{"name": name} for name in organisation.other_names_list],
+            "classification": organisation.kind,
+            "country": organisation.country.code or None,
+            "description": organisation.description,
+            "founding_date": popolo_date(organisation.founded),
+            "founded": interval_json(organisation.founded),
+            "dissolution_date": popolo_date(dissolved_on),
+            "dissolved": interval_json(dissolved_on),
+            "status": organisation.status,
+            "status_event_url": self.status_event_url(organisation) or None,
+            "events": organisation.event_count,
+            "links": [{"url": self.absolute_url(organisation), "note": "Civic Space Tracker"}],
+        }
 
 
 class OrganisationDetailView(DetailView):
@@ -104,7 +175,34 @@ class PersonListView(PublicFilterView):
 
 class PersonCsvView(CsvExportMixin, PersonListView):
     csv_name = "people"
-    csv_header = ["id", "name", "url", "country", "description", "affiliations", "events", "other_names"]
+    csv_columns = [
+        identifier("The person's number."),
+        Column(
+            "name",
+            "string",
+            "Their public name: the name of a person shown by name, the pseudonym of a pseudonymised person.",
+            constraints={"required": True},
+        ),
+        page_address("Their page on the site (made from the pseudonym for a pseudonymised person)."),
+        Column(
+            "country",
+            "string",
+            "Their country (ISO 3166-1 alpha-2); blank for a pseudonymised person.",
+            constraints={"pattern": COUNTRY_PATTERN},
+        ),
+        Column("description", "string", "Who they are, as the sources say; blank for a pseudonymised person."),
+        many(
+            "affiliations",
+            'Their affiliations with public organisations, as "organisation, role"; blank for a pseudonymised person.',
+        ),
+        events_count_column("How many published events concern them."),
+        many("other_names", "Their other names; blank for a pseudonymised person."),
+    ]
+    csv_title = "People"
+    csv_description = (
+        "The people published events concern, or listed by reviewers, whom the public may see: by name, or by a "
+        "pseudonym only for people at risk. People whose identity is withheld are not in it (each event counts them)."
+    )
 
     def csv_row(self, person):
         if not person.is_identified:
@@ -131,7 +229,46 @@ class PersonCsvView(CsvExportMixin, PersonListView):
 
 
 class PersonJsonView(JsonExportMixin, PersonCsvView):
-    """``/people.json``: the rows and columns of ``/people.csv`` as JSON."""
+    """``/people.json``: the people of ``/people.csv`` with Popolo's field names where they overlap
+    (https://www.popoloproject.com/specs/person.html). A pseudonymised person has only the pseudonym, the address
+    and the count: the identifying fields are empty."""
+
+    def counted(self, matching):
+        return super().counted(matching) | {"people_withheld": withheld_people_count()}
+
+    def json_record(self, person):
+        record = {
+            "id": person.pk,
+            "name": person.public_name,
+            "url": self.absolute_url(person),
+            "pseudonymised": not person.is_identified,
+            "other_names": [],
+            "summary": "",
+            "country": None,
+            "memberships": [],
+            "events": person.event_count,
+            "links": [{"url": self.absolute_url(person), "note": "Civic Space Tracker"}],
+        }
+        if person.is_identified:
+            record |= {
+                "other_names": [{"name": name} for name in person.other_names_list],
+                "summary": person.description,
+                "country": person.country.code or None,
+                "memberships": [
+                    {
+                        "organization_id": affiliation.organisation_id,
+                        "organization_name": affiliation.organisation.name,
+                        "organization_url": self.absolute_url(affiliation.organisation),
+                        "role": affiliation.role,
+                        "start_date": popolo_date(affiliation.joined),
+                        "end_date": popolo_date(affiliation.left),
+                        "started": interval_json(affiliation.joined),
+                        "ended": interval_json(affiliation.left),
+                    }
+                    for affiliation in person.affiliations.all()
+                ],
+            }
+        return record
 
 
 class PersonDetailView(DetailView):

@@ -4,7 +4,6 @@ exported as what it says."""
 import csv
 import datetime
 import io
-import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -126,11 +125,17 @@ def test_each_kind_of_interval_is_exported_with_its_bounds_and_edtf(client, kind
     PublishedEventFactory(date=interval)
 
     row = next(csv.DictReader(io.StringIO(b"".join(client.get("/events.csv").streaming_content).decode("utf-8-sig"))))
-    record = json.loads(b"".join(client.get("/events.json").streaming_content))[0]
+    record = client.get("/events.json").json()["results"][0]
 
     expected = (first_day.isoformat() if first_day else "", last_day.isoformat() if last_day else "", edtf)
     assert (row["date_earliest"], row["date_latest"], row["date_edtf"]) == expected
-    assert (record["date_earliest"], record["date_latest"], record["date_edtf"]) == expected
+    date = record["date"]
+    assert (date["earliest"] or "", date["latest"] or "", date["edtf"]) == expected
+    assert (date["earliest_precision"], date["latest_precision"], date["certainty"]) == (
+        interval.earliest.precision if interval.earliest else None,
+        interval.latest.precision if interval.latest else None,
+        interval.certainty,
+    )
     assert row["date"] == interval.main.iso()
     assert english in client.get("/events/").content.decode()
 

@@ -75,7 +75,8 @@ def test_the_events_list_links_to_its_feed_and_json_with_its_filters(client):
     page = client.get("/events/?type=dissolution").content.decode()
 
     assert 'href="/events.atom?type=dissolution"' in page
-    assert 'href="/events.json?type=dissolution"' in page
+    # The whole export, as the CSV link gives it, not one page.
+    assert 'href="/events.json?type=dissolution&amp;_size=all"' in page
 
 
 def test_control_characters_already_stored_are_left_out_of_the_feed_instead_of_breaking_it(client):

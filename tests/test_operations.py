@@ -11,7 +11,7 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civicspace.views import csv_lines, json_lines
+from civicspace.views import csv_lines, json_document
 from events.models import Event, EventStatus
 from tests.factories import (
     AffiliationFactory,
@@ -93,18 +93,21 @@ def test_a_dump_and_restore_keeps_every_record_and_its_whole_history(tmp_path):
 
 
 def test_a_json_export_cut_midway_has_no_closing_bracket():
-    def rows_then_failure():
-        yield [1, "first"]
-        yield [2, "second"]
+    def records_then_failure():
+        yield {"id": 1, "title": "first"}
+        yield {"id": 2, "title": "second"}
         raise OperationalError("the database went away")
 
     produced = []
     with pytest.raises(OperationalError):
-        for piece in json_lines(["id", "title"], rows_then_failure()):
+        for piece in json_document({"n": None}, records_then_failure()):
             produced.append(piece)
 
-    assert "".join(produced) == '[\n{"id": 1, "title": "first"},\n{"id": 2, "title": "second"}'
-    assert json.loads("".join(json_lines(["id"], iter([[1]])))) == [{"id": 1}]
+    assert "".join(produced) == '{"n": null, "results": [\n{"id": 1, "title": "first"},\n{"id": 2, "title": "second"}'
+    assert json.loads("".join(json_document({"next": None}, iter([{"id": 1}])))) == {
+        "next": None,
+        "results": [{"id": 1}],
+    }
 
 
 def test_a_csv_export_cut_midway_raises_instead_of_ending_quietly():

@@ -36,6 +36,11 @@ EXPORTS = [
     "/people.json",
     "/sources.csv",
     "/sources.json",
+    "/events.json?_size=all",
+    "/organisations.json?_size=all",
+    "/people.json?_size=all",
+    "/sources.json?_size=all",
+    "/datapackage.json",
 ]
 
 
@@ -126,7 +131,7 @@ def test_the_exports_name_a_pseudonymised_person_by_the_pseudonym_and_nothing_el
     row = next(row for row in people if row["name"] == "Student activist A")
     assert row["url"] == "http://testserver/people/student-activist-a/"
     assert (row["country"], row["description"], row["affiliations"], row["other_names"]) == ("", "", "", "")
-    records = json.loads(body(client.get("/people.json")))
+    records = json.loads(body(client.get("/people.json")))["results"]
     assert {record["name"] for record in records} == {"Named Spokesperson", "Student activist A", "Listed Member"}
     event_row = next(csv.DictReader(io.StringIO(body(client.get("/events.csv")))))
     assert event_row["people"] == "Named Spokesperson [target]; Student activist A [target]"
@@ -140,7 +145,8 @@ def test_people_withheld_are_counted_wherever_people_are_listed(client, world):
         assert "2 people whose identity is withheld" in body(client.get(url))
     assert "2 further people concerned by published events are withheld" in body(client.get("/people/"))
     assert next(csv.DictReader(io.StringIO(body(client.get("/events.csv")))))["people_withheld"] == "2"
-    assert json.loads(body(client.get("/events.json")))[0]["people_withheld"] == 2
+    assert json.loads(body(client.get("/events.json")))["results"][0]["people_withheld"] == 2
+    assert json.loads(body(client.get("/people.json")))["people_withheld"] == 2
     assert client.get("/people.csv")["X-Withheld-People"] == "2"
 
 
