@@ -64,21 +64,35 @@ def derive(measures, today):
 MEASURE_FIELDS = ["pk", "event_type", "date_sort", "date_latest", "end_date"]
 
 
+# The events that can set a status: published, carried out, of a status-changing type.
+COUNTING = {
+    "status": EventStatus.PUBLISHED,
+    "outcome": Outcome.CARRIED_OUT,
+    "event_type__in": list(STATUS_BY_EVENT_TYPE),
+}
+# Past this many organisations, their links are read whole and sorted out here: a list of ids this long in the query
+# would have SQLite look up every event against every id.
+MANY_ORGANISATIONS = 1000
+
+
 def counting_events():
-    """The events that can set a status: published, carried out, of a status-changing type."""
-    return Event.objects.filter(
-        status=EventStatus.PUBLISHED, outcome=Outcome.CARRIED_OUT, event_type__in=list(STATUS_BY_EVENT_TYPE)
-    )
+    return Event.objects.filter(**COUNTING)
 
 
 def measures_by_organisation(organisations):
     """{organisation pk: [Measure]} for ``organisations`` (a queryset): named targets, then group targets."""
     found = {pk: [] for pk in organisations.values_list("pk", flat=True)}
+    # A join on the events rather than an IN (subquery): read from the links' side, one event lookup per link.
     named = EventOrganisation.objects.filter(
-        role=Role.TARGET, organisation__in=organisations, event__in=counting_events()
-    ).values_list("organisation_id", *(f"event__{field}" for field in MEASURE_FIELDS))
-    for organisation_pk, *values in named:
-        found[organisation_pk].append(Measure(*values))
+        role=Role.TARGET, **{f"event__{key}": value for key, value in COUNTING.items()}
+    )
+    if len(found) <= MANY_ORGANISATIONS:
+        named = named.filter(organisation_id__in=list(found))
+    for organisation_pk, *values in named.order_by().values_list(
+        "organisation_id", *(f"event__{field}" for field in MEASURE_FIELDS)
+    ):
+        if organisation_pk in found:
+            found[organisation_pk].append(Measure(*values))
     groups = counting_events().exclude(target_kind="").values_list("target_kind", "country", *MEASURE_FIELDS)
     by_group = {}
     for kind, country, *values in groups:
