@@ -35,7 +35,7 @@ OTHER_MARK = "backslash"
 APPROXIMATE = "approximate"
 
 WIDTH = 600
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 12, 36
+LEFT, RIGHT, TOP = 40, 8, 12
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Rect:
     height: float
     pattern: str
     title: str
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class Text:
     y: float
     text: str
     anchor: str = "middle"
+    on_pattern: bool = False  # drawn over a hatched cell: outlined in white to stay readable
+
+
+def rounded(*numbers):
+    return [round(number, 2) for number in numbers]
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,8 @@ class Months:
         labels = []
         for index, period in enumerate(periods):
             year, month = divmod(period, 12)
-            if len(periods) <= 12:
+            # Every other month past six, so that the names do not run into each other on a phone.
+            if len(periods) <= 6 or (len(periods) <= 12 and index % 2 == 0):
                 labels.append((index, 0, str(MONTHS_AP[month + 1])))
             if index == 0 or month == 0:
                 labels.append((index, 1, str(year)))
@@ -168,10 +175,31 @@ def patterns_for(chart_id, count, with_other):
     return patterns
 
 
-def period_chart(groups, labels, chart_id, title, by_year=False, small=False):
+def clipped(groups, first_day, last_day):
+    """(earliest, latest, start, end, key, count) for each group: ``start`` and ``end`` are the months it is drawn
+    across, its bounds cut to the dates a filter asked for (an open bound reaches them). An event that lasts into
+    the dates asked for, but is dated before them, keeps its own dates."""
+    low = first_day.replace(day=1) if first_day else None
+    high = last_day.replace(day=1) if last_day else None
+    spans = []
+    for earliest, latest, kind, count in groups:
+        start, end = earliest, latest
+        if low and (start is None or start < low):
+            start = low
+        if high and (end is None or end > high):
+            end = high
+        if start and end and start > end:
+            start, end = earliest, latest
+        spans.append((earliest, latest, start, end, kind, count))
+    return spans
+
+
+def period_chart(groups, labels, chart_id, title, by_year=False, small=False, first_day=None, last_day=None):
     """A chart of ``groups`` (what ``dated_counts`` returns) per month or per year, stacked by key (named by
-    ``labels``), or None when there is nothing to draw."""
-    known = [day for earliest, latest, _kind, _n in groups for day in (earliest, latest) if day]
+    ``labels``), or None when there is nothing to draw. ``first_day`` and ``last_day``, the dates a filter asked
+    for, limit how far approximate dates are drawn."""
+    spans = clipped(groups, first_day, last_day)
+    known = [day for _earliest, _latest, start, end, _kind, _n in spans for day in (start, end) if day]
     if not known:
         return None
     first, last = min(known), max(known)
@@ -182,11 +210,11 @@ def period_chart(groups, labels, chart_id, title, by_year=False, small=False):
     approximate = Counter()  # period: events that may fall in it
     totals = Counter()
     approximate_total = 0
-    for earliest, latest, kind, count in groups:
+    for earliest, latest, start_day, end_day, kind, count in spans:
         totals[kind] += count
-        start = unit.of(earliest) if earliest else periods[0]
-        end = unit.of(latest) if latest else periods[-1]
-        if earliest and latest and start == end:
+        start = unit.of(start_day) if start_day else periods[0]
+        end = unit.of(end_day) if end_day else periods[-1]
+        if earliest and latest and unit.of(earliest) == unit.of(latest):
             dated[start][kind] += count
         else:
             approximate_total += count
@@ -202,18 +230,19 @@ def period_chart(groups, labels, chart_id, title, by_year=False, small=False):
         series.append((_("Other types"), others, patterns[-1]))
     hatched = Pattern(f"{chart_id}-approximate", "#ffffff", APPROXIMATE)
 
-    height = 150 if small else 220
+    plot_height = 110 if small else 170
+    baseline = TOP + plot_height
+    band = baseline + 72  # the approximate band's top, under the axis's two rows of labels and its caption
+    height = band + 30 if approximate_total else baseline + 48
     chart = Chart(id=chart_id, title=title, description="", height=height, small=small)
     chart.patterns = [*patterns, hatched]
-    plot_height = height - TOP - BOTTOM
     plot_width = WIDTH - LEFT - RIGHT
-    top = max(sum(dated[period].values()) + approximate[period] for period in periods) or 1
+    top = max(sum(dated[period].values()) for period in periods) or 1
     step = nice_step(top)
     scale_top = step * math.ceil(top / step)
-    baseline = TOP + plot_height
     for value in range(0, scale_top + 1, step):
         y = baseline - value / scale_top * plot_height
-        chart.gridlines.append((round(y, 2), Text(LEFT - 6, round(y + 4, 2), number(value), "end")))
+        chart.gridlines.append((round(y, 2), Text(LEFT - 6, round(y + 5, 2), number(value), "end")))
 
     slot = plot_width / len(periods)
     bar = max(slot * 0.8, 1)
@@ -228,41 +257,33 @@ def period_chart(groups, labels, chart_id, title, by_year=False, small=False):
                 y -= size
                 what = ngettext("%(count)s event", "%(count)s events", count) % {"count": number(count)}
                 if len(kinds) > 1:
-                    what += (
-                        " ("
-                        + ", ".join(
-                            f"{labels.get(kind, kind)} {number(dated[period][kind])}"
-                            for kind in kinds
-                            if dated[period][kind]
-                        )
-                        + ")"
-                    )
-                chart.rects.append(
-                    Rect(
-                        round(x, 2), round(y, 2), round(bar, 2), round(size, 2), pattern.id, f"{words}, {label}: {what}"
-                    )
-                )
+                    parts = [
+                        f"{labels.get(kind, kind)} {number(dated[period][kind])}"
+                        for kind in kinds
+                        if dated[period][kind]
+                    ]
+                    what += " (" + ", ".join(parts) + ")"
+                chart.rects.append(Rect(*rounded(x, y, bar, size), pattern.id, f"{words}, {label}: {what}"))
         if approximate[period]:
-            size = approximate[period] / scale_top * plot_height
-            y -= size
             what = ngettext(
                 "%(count)s event whose date is approximate and may fall in this period",
                 "%(count)s events whose dates are approximate and may fall in this period",
                 approximate[period],
             ) % {"count": number(approximate[period])}
-            chart.rects.append(
-                Rect(round(x, 2), round(y, 2), round(bar, 2), round(size, 2), hatched.id, f"{words}: {what}")
-            )
+            chart.rects.append(Rect(*rounded(x, band, bar, 26), hatched.id, f"{words}: {what}", approximate=True))
+            if slot >= 30:  # room for the number itself; narrower cells leave it to their title and the table
+                chart.texts.append(Text(round(x + bar / 2, 2), band + 19, number(approximate[period]), "middle", True))
     for index, row, text in unit.axis(periods):
-        x = LEFT + index * slot + slot / 2
-        anchor = "middle" if len(periods) <= 12 else "start"
+        x = LEFT + index * slot + slot / 2 if len(periods) <= 12 else LEFT + index * slot
         chart.texts.append(
-            Text(round(x if anchor == "middle" else LEFT + index * slot, 2), baseline + 14 + 14 * row, text, anchor)
+            Text(round(x, 2), baseline + 20 + 20 * row, text, "middle" if len(periods) <= 12 else "start")
         )
+    if approximate_total:
+        chart.texts.append(Text(LEFT, band - 6, _("Date approximate: may fall in this period"), "start"))
 
     chart.legend = [Legend(pattern.id, label) for label, _kinds, pattern in series]
     if approximate_total:
-        chart.legend.append(Legend(hatched.id, _("Date approximate: may fall in any period it spans")))
+        chart.legend.append(Legend(hatched.id, _("Date approximate (the band under the axis)")))
     chart.table_header = [
         _("Year") if unit is Years else _("Month"),
         *(label for label, _kinds, _pattern in series),
@@ -323,7 +344,7 @@ def bar_list_chart(rows, chart_id, title, description, header):
     """Horizontal bars labelled directly: ``rows`` are (label, value, table cells...), largest first."""
     if not rows:
         return None
-    row_height = 34
+    row_height = 40
     chart = Chart(id=chart_id, title=title, description=description, height=len(rows) * row_height + 6)
     pattern = Pattern(f"{chart_id}-s0", PALETTE[0], "")
     chart.patterns = [pattern]
@@ -332,9 +353,9 @@ def bar_list_chart(rows, chart_id, title, description, header):
     for index, (label, value, *_cells) in enumerate(rows):
         y = index * row_height
         width = max(value / widest * room, 1)
-        chart.texts.append(Text(0, y + 13, str(label), "start"))
-        chart.rects.append(Rect(0, y + 17, round(width, 2), 12, pattern.id, f"{label}: {number(value)}"))
-        chart.texts.append(Text(round(width + 6, 2), y + 28, number(value), "start"))
+        chart.texts.append(Text(0, y + 16, str(label), "start"))
+        chart.rects.append(Rect(0, y + 22, round(width, 2), 14, pattern.id, f"{label}: {number(value)}"))
+        chart.texts.append(Text(round(width + 6, 2), y + 35, number(value), "start"))
     chart.table_header = header
     chart.table_rows = [[str(label), *(number(cell) for cell in (value, *cells))] for label, value, *cells in rows]
     return chart

@@ -89,7 +89,16 @@ class ChartedEventsMixin:
                 without_paging(self.request.GET),
             )
             title = _("Events matching these filters, by type") if context["active_filters"] else _("Events by type")
-            context["chart"] = period_chart(groups, EVENT_TYPE_LABELS, "events-chart", title)
+            asked = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+            first, last = asked.get("from"), asked.get("to")
+            context["chart"] = period_chart(
+                groups,
+                EVENT_TYPE_LABELS,
+                "events-chart",
+                title,
+                first_day=first.first_day() if first else None,
+                last_day=last.last_day() if last else None,
+            )
         return context
 
 
