@@ -3,8 +3,9 @@
 
 Dates are intervals (``civicspace/dates.py``), so an event is counted in a period only when both bounds of its date
 lie within that one period (a month, or a year when the chart counts by year). Any other event (known only to a
-year on a chart by month, a range, an open bound) is never pinned to a period: it is drawn as a hatched
-"approximate" segment in every period it may fall in, and each chart's description says so.
+year on a chart by month, a range, an open bound) is never pinned to a period: it is left out of the bars and
+counted in a hatched "approximate" band under the axis, in every period it may fall in, and each chart's description
+says so.
 """
 
 import math
@@ -92,6 +93,11 @@ class Chart:
     table_header: list = field(default_factory=list)
     table_rows: list = field(default_factory=list)  # [row header, cells...]
     small: bool = False
+
+
+def named(name, value):
+    """ "March 2024: 3 events", with the language's own spacing before the colon."""
+    return _("%(name)s: %(value)s") % {"name": name, "value": value}
 
 
 def number(value):
@@ -263,14 +269,20 @@ def period_chart(groups, labels, chart_id, title, by_year=False, small=False, fi
                         if dated[period][kind]
                     ]
                     what += " (" + ", ".join(parts) + ")"
-                chart.rects.append(Rect(*rounded(x, y, bar, size), pattern.id, f"{words}, {label}: {what}"))
+                chart.rects.append(
+                    Rect(
+                        *rounded(x, y, bar, size),
+                        pattern.id,
+                        _("%(period)s, %(series)s: %(count)s") % {"period": words, "series": label, "count": what},
+                    )
+                )
         if approximate[period]:
             what = ngettext(
                 "%(count)s event whose date is approximate and may fall in this period",
                 "%(count)s events whose dates are approximate and may fall in this period",
                 approximate[period],
             ) % {"count": number(approximate[period])}
-            chart.rects.append(Rect(*rounded(x, band, bar, 26), hatched.id, f"{words}: {what}", approximate=True))
+            chart.rects.append(Rect(*rounded(x, band, bar, 26), hatched.id, named(words, what), approximate=True))
             if slot >= 30:  # room for the number itself; narrower cells leave it to their title and the table
                 chart.texts.append(Text(round(x + bar / 2, 2), band + 19, number(approximate[period]), "middle", True))
     for index, row, text in unit.axis(periods):
@@ -320,20 +332,22 @@ def describe(unit, total, approximate, first, last):
     if approximate:
         if unit is Years:
             more = ngettext(
-                "%(count)s event is not dated within a single year (a range or an open bound): it is drawn as a "
-                "hatched segment in every year it may fall in, so hatched segments repeat it and do not add up.",
-                "%(count)s events are not dated within a single year (a range or an open bound): each is drawn as a "
-                "hatched segment in every year it may fall in, so hatched segments repeat them and do not add up.",
+                "%(count)s event is not dated within a single year (a range or an open bound) and is not in the "
+                "bars: the hatched band under the axis counts it in every year it may fall in, so the band's numbers "
+                "do not add up.",
+                "%(count)s events are not dated within a single year (a range or an open bound) and are not in the "
+                "bars: the hatched band under the axis counts each in every year it may fall in, so the band's "
+                "numbers do not add up.",
                 approximate,
             )
         else:
             more = ngettext(
                 "%(count)s event is not dated within a single month (known only to the year, a range or an open "
-                "bound): it is drawn as a hatched segment in every month it may fall in, so hatched segments repeat "
-                "it and do not add up.",
+                "bound) and is not in the bars: the hatched band under the axis counts it in every month it may fall "
+                "in, so the band's numbers do not add up.",
                 "%(count)s events are not dated within a single month (known only to the year, a range or an open "
-                "bound): each is drawn as a hatched segment in every month it may fall in, so hatched segments "
-                "repeat them and do not add up.",
+                "bound) and are not in the bars: the hatched band under the axis counts each in every month it may "
+                "fall in, so the band's numbers do not add up.",
                 approximate,
             )
         text += " " + more % {"count": number(approximate)}
@@ -354,7 +368,7 @@ def bar_list_chart(rows, chart_id, title, description, header):
         y = index * row_height
         width = max(value / widest * room, 1)
         chart.texts.append(Text(0, y + 16, str(label), "start"))
-        chart.rects.append(Rect(0, y + 22, round(width, 2), 14, pattern.id, f"{label}: {number(value)}"))
+        chart.rects.append(Rect(0, y + 22, round(width, 2), 14, pattern.id, named(label, number(value))))
         chart.texts.append(Text(round(width + 6, 2), y + 35, number(value), "start"))
     chart.table_header = header
     chart.table_rows = [[str(label), *(number(cell) for cell in (value, *cells))] for label, value, *cells in rows]
