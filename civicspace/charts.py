@@ -228,7 +228,7 @@ def period_chart(groups, labels, chart_id, title, by_year=False, small=False, fi
                 approximate[period] += count
 
     ranked = [kind for kind, _n in sorted(totals.items(), key=lambda item: (-item[1], str(labels.get(item[0]))))]
-    shown = ranked if len(ranked) <= SERIES_AT_MOST + 1 else ranked[:SERIES_AT_MOST]
+    shown = ranked[:SERIES_AT_MOST]
     others = [kind for kind in ranked if kind not in shown]
     patterns = patterns_for(chart_id, len(shown), bool(others))
     series = [(str(labels.get(kind, kind)), [kind], pattern) for kind, pattern in zip(shown, patterns, strict=False)]

@@ -299,6 +299,18 @@ def test_the_charts_query_does_not_grow_with_the_events(django_assert_num_querie
     assert groups == [(datetime.date(2024, 3, 1), datetime.date(2024, 3, 1), "dissolution", 20)]
 
 
+def test_past_six_types_the_least_frequent_are_summed_as_other_types(client):
+    types = ["arrest", "exile", "sentence", "statement", "attack", "release", "censorship", "harassment"]
+    for index, event_type in enumerate(types):
+        for _ in range(len(types) - index):  # arrest the most frequent, harassment the least
+            PublishedEventFactory(event_type=event_type, date=on(2024, 3, 6))
+
+    chart = charts_of(client, "/events/")["events-chart"]
+    assert chart["legend"] == ["Arrest", "Exile", "Sentence", "Statement", "Attack", "Release", "Other types"]
+    assert table(chart)["March 2024"]["Other types"] == 3
+    assert "March 2024, Other types: 3 events (Censorship 2, Harassment 1)" in chart["bars"]
+
+
 def test_a_chart_of_nothing_is_none_and_the_scale_steps_are_round():
     assert period_chart([], EVENT_TYPE_LABELS, "x", "title") is None
     assert [nice_step(top) for top in (1, 3, 4, 5, 9, 17, 40, 130)] == [1, 1, 1, 2, 5, 5, 10, 50]
