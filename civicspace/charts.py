@@ -122,8 +122,6 @@ def dated_counts(queryset, key="event_type", prefix="date"):
 class Months:
     """Periods of a month, numbered so that consecutive months follow each other."""
 
-    name = "month"
-
     @staticmethod
     def of(day):
         return day.year * 12 + day.month - 1
@@ -148,7 +146,7 @@ class Months:
 
 
 class Years:
-    name = "year"
+    """Periods of a year, numbered by the year."""
 
     @staticmethod
     def of(day):
