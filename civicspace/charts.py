@@ -104,12 +104,21 @@ def number(value):
     return number_format(value, force_grouping=True)
 
 
+class MonthStart(TruncMonth):
+    """The first day of the month, computed by SQLite's own date function rather than the Python one Django registers
+    for ``TruncMonth`` (several times faster over many rows)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, 'start of month')", params
+
+
 def dated_counts(queryset, key="event_type", prefix="date"):
     """[(earliest month or None, latest month or None, key, count)] for ``queryset``: ONE grouped query, whose rows
     are as many as the distinct (month, month, key) the data holds, never as many as its records."""
     grouped = (
         queryset.order_by()
-        .values(earliest=TruncMonth(f"{prefix}_earliest"), latest=TruncMonth(f"{prefix}_latest"), kind=F(key))
+        .values(earliest=MonthStart(f"{prefix}_earliest"), latest=MonthStart(f"{prefix}_latest"), kind=F(key))
         .annotate(number=Count("pk", distinct=True))  # distinct: a filter through links repeats a row
         .values_list("earliest", "latest", "kind", "number")
     )
