@@ -48,3 +48,6 @@ ROLE_HELP = _(
     "Target: the measure is aimed at them. Perpetrator: they carried it out. Author: they made the statement "
     "or led the initiative. Spokesperson: they spoke for a party to it. Supporter: they funded or backed it."
 )
+
+# Each type's name (lazy: shown in the reader's language), for the charts' legends.
+EVENT_TYPE_LABELS = dict(EventType.choices)

@@ -1,8 +1,14 @@
+from functools import partial
+
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from civicspace.charts import bar_list_chart, dated_counts, period_chart
 from civicspace.dates import DateCertainty, DatePrecision, interval_cells, interval_json
+from civicspace.facets import remembered
 from civicspace.models import public_events_of
 from civicspace.opendata import (
     COUNTRY_PATTERN,
@@ -13,11 +19,30 @@ from civicspace.opendata import (
     many,
     page_address,
 )
-from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
-from organisations.models import OrganisationKind
+from civicspace.views import (
+    CsvExportMixin,
+    JsonExportMixin,
+    PublicFilterView,
+    joined,
+    paged,
+    suggestions,
+    without_paging,
+)
+from civicspace.vocabulary import EVENT_TYPE_LABELS
+from organisations.models import OrganisationKind, Person
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
-from .models import EVENT_TYPE_DEFINITIONS, LANGUAGE_CHOICES, Event, EventType, Outcome, ReportedAs, Role, Source
+from .models import (
+    EVENT_TYPE_DEFINITIONS,
+    LANGUAGE_CHOICES,
+    Event,
+    EventPerson,
+    EventType,
+    Outcome,
+    ReportedAs,
+    Role,
+    Source,
+)
 
 # The columns of events.csv, in order: its header, the import's expected columns and the Data Package's schema.
 EVENT_COLUMNS = [
@@ -114,7 +139,80 @@ def bracketed(text):
     return text[:start].rstrip(), text[start + 1 : -1]
 
 
-class TimelineView(PublicFilterView):
+class ChartedEventsMixin:
+    """A list of events with, above its rows, the chart of every event its filters match (not only the page's)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            groups = remembered(
+                partial(dated_counts, self.filterset.qs),
+                f"{type(self).__name__}.chart",
+                without_paging(self.request.GET),
+            )
+            title = _("Events matching these filters, by type") if context["active_filters"] else _("Events by type")
+            asked = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+            first, last = asked.get("from"), asked.get("to")
+            context["chart"] = period_chart(
+                groups,
+                EVENT_TYPE_LABELS,
+                "events-chart",
+                title,
+                first_day=first.first_day() if first else None,
+                last_day=last.last_day() if last else None,
+            )
+        return context
+
+
+# The measures that close organisations down, summed by year on the home page.
+CLOSURES = [EventType.DISSOLUTION, EventType.SUSPENSION]
+
+
+def people_by_type():
+    """[(type, people concerned, of whom withheld)] over the published events: one grouped query. People whose
+    identity is withheld are counted, as every list counts them, and never named."""
+    withheld = Person.objects.withheld().values("pk")
+    rows = (
+        EventPerson.objects.filter(event__in=Event.objects.public())
+        .order_by()
+        .values("event__event_type")
+        .annotate(
+            people=Count("person", distinct=True),
+            withheld=Count("person", distinct=True, filter=Q(person__in=withheld)),
+        )
+        .values_list("event__event_type", "people", "withheld")
+    )
+    return sorted((tuple(row) for row in rows), key=lambda row: (-row[1], row[0]))
+
+
+def record_summary():
+    """The home page's two charts of the whole record, whatever the filters: closures by year, people by type."""
+    closures = remembered(partial(dated_counts, Event.objects.public().filter(event_type__in=CLOSURES)), "closures")
+    people = remembered(people_by_type, "people by type")
+    return [
+        period_chart(
+            closures,
+            EVENT_TYPE_LABELS,
+            "closures-chart",
+            _("Dissolutions and suspensions by year"),
+            by_year=True,
+            small=True,
+        ),
+        bar_list_chart(
+            [(EVENT_TYPE_LABELS.get(kind, kind), count, withheld) for kind, count, withheld in people],
+            "people-chart",
+            _("People concerned, by event type"),
+            _(
+                "How many different people the published events of each type concern, largest first. A person "
+                "concerned by events of several types is counted under each; people whose identity is withheld are "
+                "counted, never named. The data table gives the same numbers."
+            ),
+            [_("Event type"), _("People concerned"), _("Of whom identity withheld")],
+        ),
+    ]
+
+
+class TimelineView(ChartedEventsMixin, PublicFilterView):
     filterset_class = TimelineFilter
     queryset = Event.objects.public().for_listing().timeline()
     template_name = "events/timeline.html"
@@ -122,8 +220,11 @@ class TimelineView(PublicFilterView):
     json_url_name = "events:event-json"
     feed_url_name = "events:event-feed"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(summary=[chart for chart in record_summary() if chart], **kwargs)
 
-class EventListView(PublicFilterView):
+
+class EventListView(ChartedEventsMixin, PublicFilterView):
     filterset_class = EventFilter
     queryset = Event.objects.public().for_listing()
     template_name = "events/event_list.html"

@@ -1,18 +1,30 @@
+from functools import partial
+
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from civicspace.charts import dated_counts, period_chart
 from civicspace.dates import PARTS as DATE_PARTS
 from civicspace.dates import interval_from_columns, interval_json, popolo_date
 from civicspace.facets import remembered
 from civicspace.models import public_events_of
 from civicspace.opendata import COUNTRY_PATTERN, Column, choice, identifier, many, page_address
 from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
+from civicspace.vocabulary import EVENT_TYPE_LABELS
 
 from .filters import OrganisationFilter, PersonFilter
 from .models import IDENTIFIED, Organisation, OrganisationKind, OrganisationStatus, Person
 from .signals import statuses_read
+
+
+def events_chart(record, title):
+    """The small chart of a record's published events over time, by type; kept until the public data changes."""
+    name = f"{record._meta.model_name} {record.pk} chart"
+    groups = remembered(partial(dated_counts, public_events_of(record, "event_links")), name)
+    return period_chart(groups, EVENT_TYPE_LABELS, "record-chart", title, small=True)
 
 
 class OrganisationListView(PublicFilterView):
@@ -151,6 +163,7 @@ class OrganisationDetailView(DetailView):
         return super().get_context_data(
             status_event=organisation.status_event(),
             events=events,
+            chart=events_chart(organisation, _("Events concerning this organisation, by type")),
             page_obj=events,
             affiliations=organisation.affiliations.filter(person__in=members).select_related("person"),
             **kwargs,
@@ -283,7 +296,8 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         events = paged(self.request, public_events_of(self.object, "event_links").for_listing().timeline())
-        return super().get_context_data(events=events, page_obj=events, **kwargs)
+        chart = events_chart(self.object, _("Events concerning this person, by type"))
+        return super().get_context_data(events=events, page_obj=events, chart=chart, **kwargs)
 
 
 def suggest_organisations(request):

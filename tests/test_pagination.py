@@ -120,10 +120,11 @@ def test_a_deep_page_costs_the_queries_the_first_does(client, django_assert_num_
     first, deep = pages[0][1], pages[-1][1]
 
     # page of events, prefetch organisations, links to people (none, so no query for the public ones among them),
-    # citations with sources; count (capped); the facets' counts of types, countries, outcomes and organisation kinds.
+    # citations with sources; count (capped); the facets' counts of types, countries, outcomes and organisation kinds;
+    # the chart's counts by month and type.
     for address in (first, deep):
         cache.clear()  # the facets' counts, kept after the first page, would make the deep one look cheaper
-        with django_assert_num_queries(9 + time_limited(4)):
+        with django_assert_num_queries(10 + time_limited(4)):
             assert client.get(address).status_code == 200
 
 

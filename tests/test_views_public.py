@@ -364,15 +364,18 @@ def test_the_timeline_and_event_list_queries_do_not_grow_with_rows(client, djang
     make_rows(rows)
     withheld = PersonFactory(protection=Protection.WITHHELD)
     EventPersonFactory(event=Event.objects.first(), person=withheld)
-    for url in ["/", "/events/"]:
+    # The home page adds its summary of the whole record: dissolutions and suspensions, people by event type.
+    for url, summary in [("/", 2), ("/events/", 0)]:
         cache.clear()
         # page of events, prefetch organisations, links to people, the public ones among those people, citations
-        # with sources; count (capped); the facets' counts of types, countries, outcomes and organisation kinds.
-        with django_assert_num_queries(10 + time_limited(4)):
+        # with sources; count (capped); the facets' counts of types, countries, outcomes and organisation kinds; the
+        # chart's counts by month and type (one grouped query).
+        with django_assert_num_queries(11 + summary + time_limited(4)):
             response = client.get(url)
         assert f"<strong>{rows}</strong>" in text(response)
         assert "1 person whose identity is withheld" in text(response)
-        # The count and the facets' counts are kept until the public data changes: the page and its prefetches.
+        # The count, the facets' and the charts' counts are kept until the public data changes: the page and its
+        # prefetches.
         with django_assert_num_queries(5):
             assert f"<strong>{rows}</strong>" in text(client.get(url))
 
@@ -441,12 +444,13 @@ def test_detail_pages_queries_do_not_grow_with_links(client, django_assert_num_q
         response = client.get(event.get_absolute_url())
     assert person.name in text(response)
     # any status whose suspension has ended since (none), organisation, the event that set its status, its events
-    # and their four prefetches, affiliations.
-    with django_assert_num_queries(9):
+    # and their four prefetches, affiliations, the chart's counts of its events by month and type.
+    with django_assert_num_queries(10):
         response = client.get(organisation.get_absolute_url())
     assert text(response).count('<article class="event">') == links
-    # person with event count, prefetch affiliations, their events and their four prefetches.
-    with django_assert_num_queries(7):
+    # person with event count, prefetch affiliations, their events and their four prefetches, the chart's counts of
+    # their events by month and type.
+    with django_assert_num_queries(8):
         response = client.get(person.get_absolute_url())
     assert text(response).count('<article class="event">') == links
     # source with event count, its kept copies, the events citing it and their four prefetches.
