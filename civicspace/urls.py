@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from civicspace.health import health
+from civicspace.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
     # DJANGO_ADMIN_PATH, "admin/" unless set; its site (titles, login, two-factor pages) is civicspace/admin_site.py.
@@ -12,8 +15,18 @@ urlpatterns = [
     path("health/", health, name="health"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
-    # Django's set_language view: the language switch in the footer posts here and returns to the page.
+    # Django's set_language view, kept for addresses saved before the language moved into the URL.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap-index"
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+# The public pages: English at /events/, French at /fr/events/ (civicspace/languages.py says why).
+urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("organisations.urls")),
-]
+    prefix_default_language=False,
+)
