@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from civicspace.health import health
@@ -14,7 +15,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("health/", health, name="health"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Its address is read at the first request: the hashed name comes from collectstatic's manifest.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     # Django's set_language view, kept for addresses saved before the language moved into the URL.
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", robots_txt, name="robots"),
