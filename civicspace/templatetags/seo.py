@@ -52,16 +52,17 @@ def ld_json(data):
 def list_description(context):
     """What a list shows: how many records match and the filters that chose them (their labels, as on the page)."""
     count = context.get("result_count")
-    plural = context.get("noun_plural", "")
     if count is None or context.get("filter") is not None and context["filter"].errors:
         return ""
+    one = count.exact and count.value == 1
+    records = context.get("noun_singular" if one else "noun_plural", "")
     if count.exact:
         number = f"{count.value}"
     elif count.value:
         number = _("about %(number)s") % {"number": count.value}
     else:
         number = _("more than %(number)s") % {"number": count.more_than}
-    described = _("%(number)s %(records)s in the Civic Space Tracker") % {"number": number, "records": plural}
+    described = _("%(number)s %(records)s in the Civic Space Tracker") % {"number": number, "records": records}
     active = context.get("active_filters") or []
     if active:
         chosen = "; ".join(f"{entry['label']}: {entry['value']}" for entry in active)
