@@ -120,7 +120,11 @@ def event_data(request, event):
             "address": {"@type": "PostalAddress", "addressCountry": event.country.code},
         },
         "about": [
-            {"@type": "Organization", "name": str(link.organisation), "url": request.build_absolute_uri(link.organisation.get_absolute_url())}
+            {
+                "@type": "Organization",
+                "name": str(link.organisation),
+                "url": request.build_absolute_uri(link.organisation.get_absolute_url()),
+            }
             for link in event.organisation_links.all()
         ],
     }

@@ -1,4 +1,5 @@
-"""The site in French under /fr/, chosen with the footer's links, dates worded in French; the admin follows the browser."""
+"""The site in French under /fr/, chosen with the footer's links, dates worded in French; the admin follows the
+browser."""
 
 import re
 import struct

@@ -52,7 +52,7 @@ def ld_json(data):
 def list_description(context):
     """What a list shows: how many records match and the filters that chose them (their labels, as on the page)."""
     count = context.get("result_count")
-    if count is None or context.get("filter") is not None and context["filter"].errors:
+    if count is None or getattr(context.get("filter"), "errors", None):
         return ""
     one = count.exact and count.value == 1
     records = context.get("noun_singular" if one else "noun_plural", "")
