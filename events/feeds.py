@@ -9,11 +9,11 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from civicspace.text import strip_control_characters
 from civicspace.views import filter_errors_as_text, query_string_problem
+from civicspace.vocabulary import SITE_NAME
 from events.filters import EventFilter
 from events.models import Event
 
 FEED_LENGTH = 50
-SITE_NAME = _("Civic Space Tracker")
 
 
 def with_query(path, filterset):

@@ -10,6 +10,7 @@ from civicspace.dates import interval_cells
 from civicspace.languages import reverse_neutral
 from civicspace.models import public_events_of
 from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
+from civicspace.vocabulary import SITE_NAME
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
 from .models import EVENT_TYPE_DEFINITIONS, Event, EventType, ReportedAs, Role, Source
@@ -71,7 +72,7 @@ SCHEMA_ORG = "https://schema.org"
 
 def dataset_data(request):
     """The record as a schema.org ``Dataset``, for the home page: what it is and where to download it whole."""
-    site = _("Civic Space Tracker")
+    site = str(SITE_NAME)
     data = {
         "@context": SCHEMA_ORG,
         "@type": "Dataset",

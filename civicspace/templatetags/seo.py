@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from civicspace.vocabulary import SITE_NAME
+
 register = template.Library()
 
 DESCRIPTION_LENGTH = 200
@@ -27,7 +29,7 @@ def page_meta(context, title="", description="", kind="website", structured_data
     """The head's description, canonical and alternate links, OpenGraph tags, feed link and JSON-LD."""
     request = context["request"]
     languages = context.get("page_languages", [])
-    site = _("Civic Space Tracker")
+    site = str(SITE_NAME)
     feed_url = context.get("feed_url") or reverse("events:event-feed")
     query = context.get("query", "") if context.get("feed_url") else ""
     return {
