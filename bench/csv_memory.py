@@ -25,6 +25,8 @@ def configure(database):
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    # Pages name the static files by their hashed names, from the manifest that collectstatic writes, as deployed.
+    os.environ["DJANGO_STATIC_ROOT"] = str(Path(database).parent / "static")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicspace.settings")
     import django
 
@@ -32,9 +34,11 @@ def configure(database):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def add_events(first, count):
+    from civicspace.dates import DatePrecision, Interval, PartialDate
     from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Source
     from organisations.models import Organisation, Person
 
@@ -54,7 +58,7 @@ def add_events(first, count):
         Event(
             title=f"Event {first + n}",
             event_type="dissolution",
-            date=start + datetime.timedelta(days=n % 3000),
+            date=Interval.single(PartialDate.of(start + datetime.timedelta(days=n % 3000), DatePrecision.DAY)),
             country="ML",
             summary="The authorities dissolved an association. " * 5,
             status=EventStatus.PUBLISHED,
