@@ -67,6 +67,6 @@ def list_description(context):
     described = _("%(number)s %(records)s in the Civic Space Tracker") % {"number": number, "records": records}
     active = context.get("active_filters") or []
     if active:
-        chosen = "; ".join(f"{entry['label']}: {entry['value']}" for entry in active)
+        chosen = "; ".join(_("%(label)s: %(value)s") % entry for entry in active)
         described = _("%(described)s, filtered by %(filters)s") % {"described": described, "filters": chosen}
     return described + "."
