@@ -21,11 +21,23 @@ class AddressLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware (the prefix decides; no prefix is the default language), except in the admin."""
 
     def process_request(self, request):
-        if request.path_info.startswith(f"/{settings.ADMIN_PATH}"):
+        if in_admin(request):
             translation.activate(translation.get_language_from_request(request))
             request.LANGUAGE_CODE = translation.get_language()
         else:
             super().process_request(request)
+
+    def process_response(self, request, response):
+        if in_admin(request):
+            return super().process_response(request, response)
+        # Django's would add "Vary: Accept-Language" to every address without a prefix; here the address alone
+        # decides, so a cache may keep one copy of each page for every reader.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def in_admin(request):
+    return request.path_info.startswith(f"/{settings.ADMIN_PATH}")
 
 
 def reverse_neutral(name, **kwargs):

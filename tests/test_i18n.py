@@ -38,6 +38,9 @@ def test_an_address_without_a_prefix_is_english_whatever_the_browser_or_a_cookie
     assert response.status_code == 200
     assert '<html lang="en">' in html
     assert "6 March 2024" in html and "mars" not in html
+    # So caches keep one copy whatever the readers' browsers ask for.
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert response["Content-Language"] == "en"
 
 
 @pytest.mark.django_db
@@ -112,8 +115,9 @@ def test_switching_language_never_sends_the_reader_to_another_site(client):
 @pytest.mark.django_db
 def test_the_admin_follows_the_language_cookie(reviewer_client):
     reviewer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    html = reviewer_client.get(reverse("admin:index")).content.decode()
-    assert '<html lang="fr"' in html
+    response = reviewer_client.get(reverse("admin:index"))
+    assert '<html lang="fr"' in response.content.decode()
+    assert "Accept-Language" in response["Vary"]
 
 
 @pytest.mark.django_db

@@ -12,7 +12,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.templatetags.static import static
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civicspace import sitemaps
@@ -207,7 +211,7 @@ def test_the_sitemap_lists_public_records_only_in_both_languages(client, world):
     assert [secret for secret in SECRETS if secret in everything] == []
 
 
-def test_the_sitemap_pages_through_large_sections_at_a_constant_cost(client, world, settings, monkeypatch):
+def test_the_sitemap_pages_through_large_sections_at_a_constant_cost(client, world, monkeypatch):
     monkeypatch.setattr(sitemaps.RecordSitemap, "limit", 3)
     for _ in range(3):
         PublishedEventFactory()
@@ -217,9 +221,6 @@ def test_the_sitemap_pages_through_large_sections_at_a_constant_cost(client, wor
     assert len(event_pages) == 3
     seen = []
     for number, url in enumerate(event_pages, start=1):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url.removeprefix("http://testserver"))
         # The count, then the page's records.
@@ -228,7 +229,7 @@ def test_the_sitemap_pages_through_large_sections_at_a_constant_cost(client, wor
     assert len(seen) == len(set(seen)) == 8
 
 
-def test_robots_txt_allows_the_public_pages_and_points_to_the_sitemap(client, settings):
+def test_robots_txt_allows_the_public_pages_and_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
@@ -287,6 +288,8 @@ def test_pages_and_exports_are_sent_compressed_to_clients_that_accept_gzip(clien
         PublishedEventFactory(summary="A long enough summary to be worth compressing. " * 5)
     response = client.get(path, headers={"accept-encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
+    # Exports still stream: compressed chunk by chunk, not read whole first.
+    assert response.streaming == path.endswith((".csv", ".json"))
     assert "Accept-Encoding" in response["Vary"]
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = gzip.decompress(body).decode()
@@ -297,9 +300,6 @@ def test_pages_and_exports_are_sent_compressed_to_clients_that_accept_gzip(clien
 
 
 def test_collected_static_files_have_hashed_names_cached_for_a_year(client, tmp_path):
-    from django.core.management import call_command
-    from django.templatetags.static import static
-
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
