@@ -44,11 +44,19 @@ class EachLanguage:
 class PublicSitemap(sitemaps.Sitemap):
     i18n = True
     alternates = True
-    x_default = True
     limit = LIMIT
 
     def _items(self):
         return EachLanguage(self.items(), self._languages())
+
+    def _urls(self, page, protocol, domain):
+        # x-default is the default language's address. Django's own (x_default = True) takes the prefix out of it
+        # with a text replace, which would also cut "/en/" out of a record whose slug is "en".
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            default = [entry for entry in url["alternates"] if entry["lang_code"] == settings.LANGUAGE_CODE]
+            url["alternates"] += [{"location": entry["location"], "lang_code": "x-default"} for entry in default]
+        return urls
 
 
 class RecordSitemap(PublicSitemap):

@@ -315,3 +315,11 @@ def test_collected_static_files_have_hashed_names_cached_for_a_year(client, tmp_
     max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
     assert max_age >= 365 * 24 * 60 * 60 and "immutable" in response["Cache-Control"]
     assert response["Content-Encoding"] == "gzip"
+
+
+def test_the_sitemaps_default_address_keeps_a_slug_that_looks_like_a_language(client, world):
+    world.organisation.slug = "en"
+    world.organisation.save()
+    alternates = sitemap_urls(client)["http://testserver/organisations/en/"]
+    assert alternates["x-default"] == alternates["en"] == "http://testserver/organisations/en/"
+    assert alternates["fr"] == "http://testserver/fr/organisations/en/"
