@@ -120,6 +120,13 @@ def test_an_event_page_describes_the_event_by_its_date_place_and_type(client, wo
     assert meta(page(client, "/fr" + world.event.get_absolute_url()), "name", "description").startswith("6 mars 2024")
 
 
+def test_a_description_is_the_records_text_escaped_once(client, world):
+    world.event.summary = "L'AEEM & <b>co</b> dissoute"
+    world.event.save()
+    html = page(client, world.event.get_absolute_url())
+    assert meta(html, "name", "description").endswith("Dissolution: L&#x27;AEEM &amp; &lt;b&gt;co&lt;/b&gt; dissoute")
+
+
 def test_a_pseudonymised_persons_page_is_described_without_their_description(client, world):
     html = page(client, world.pseudonymised.get_absolute_url())
     assert "under a pseudonym" in meta(html, "name", "description")

@@ -1,13 +1,14 @@
 """What a page says about itself to search engines and to sites it is shared on: description, canonical address,
 its other languages, OpenGraph and schema.org data. Every value comes from what the page itself shows."""
 
+import html
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,11 @@ SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def one_line(text, length=DESCRIPTION_LENGTH):
-    return Truncator(" ".join(strip_tags(str(text)).split())).chars(length)
+    """Plain text on one line, cut at ``length``; the template escapes it once."""
+    if isinstance(text, SafeData):
+        # HTML already (blocktranslate's asvar escapes what it inserts): back to the text it shows.
+        text = html.unescape(strip_tags(text))
+    return Truncator(" ".join(str(text).split())).chars(length)
 
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
