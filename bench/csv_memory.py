@@ -1,8 +1,9 @@
 """Show that streaming events.csv and events.json keeps memory flat as rows grow (a benchmark, not a test).
 
-Builds a throwaway SQLite database, fills it with synthetic events (``events/synthetic.py``), then streams /events.csv and /events.json?_size=all at two sizes and prints the peak
-Python memory (tracemalloc) and the time taken. The peak depends on the chunk size of the export (Django holds at
-most two chunks of rows with their prefetched links), not on the number of rows. Run from the project root:
+Builds a throwaway SQLite database, fills it with synthetic events (``events/synthetic.py``), then streams /events.csv
+and /events.json?_size=all at two sizes and prints the peak Python memory (tracemalloc) and the time taken. The peak
+depends on the chunk size of the export (Django holds at most two chunks of rows with their prefetched links), not on
+the number of rows. Run from the project root:
 
     python bench/csv_memory.py [SMALL LARGE]    # default 5000 25000 rows
 """
@@ -23,6 +24,8 @@ def configure(database):
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    # Pages name the static files by their hashed names, from the manifest that collectstatic writes, as deployed.
+    os.environ["DJANGO_STATIC_ROOT"] = str(Path(database).parent / "static")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicspace.settings")
     import django
 
@@ -30,6 +33,7 @@ def configure(database):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def public_events():

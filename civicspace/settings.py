@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
     "simple_history",
@@ -84,8 +85,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files itself, so a deployment needs no separate web server for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, feeds and exports (streamed ones chunk by chunk) for clients that accept gzip; after
+    # WhiteNoise, which sends its own precompressed static files, and before everything that writes a response body.
+    # BREACH: public pages hold no secret (no CSRF token, no session data); admin pages carry Django's CSRF token,
+    # masked afresh in every response, and the middleware pads each response at random (Django >= 4.2).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language comes from the address (/fr/...), the admin's from the browser: civicspace/languages.py.
+    "civicspace.languages.AddressLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civicspace.opendata.data_licence",
+                "civicspace.languages.page_languages",
             ],
         },
     },
@@ -168,9 +176,15 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 TRACKER_SOURCE_COPY_MAX_BYTES = int(os.environ.get("TRACKER_SOURCE_COPY_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Gzip and Brotli copies made at collectstatic; no hashed names, so pages render before collectstatic runs.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # collectstatic names each file by a hash of its content (site.3f2a9c.css) and writes gzip and Brotli copies;
+    # WhiteNoise serves hashed names as cacheable for ten years, since a changed file gets a new name. Pages name
+    # the hashed files from the manifest collectstatic writes, so production needs collectstatic (`make serve` runs
+    # it); with DEBUG on (`make run`) Django serves the files under their own names and needs no manifest.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if TESTING:
+    # Tests render pages without collectstatic: plain names, no manifest (tests/test_deployment.py collects for real).
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
 
 # Production hardening, on whenever DEBUG is off; each can be relaxed through the environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

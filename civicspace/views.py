@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from civicspace.facets import facet_choices, facet_counts, present_values, remembered
 from civicspace.filters import SEARCH_MAX_LENGTH, ChosenRecordsField
+from civicspace.languages import reverse_neutral
 from civicspace.opendata import licence
 from civicspace.pagination import CURSOR_PARAMETER, BadCursor, Count, count, keyset_page
 from civicspace.text import holds_null_character
@@ -200,7 +201,8 @@ class PublicFilterView(FilterView):
         for kind in ("csv", "json", "feed"):
             url_name = getattr(self, f"{kind}_url_name")
             if url_name:
-                context[f"{kind}_url"] = reverse(url_name)
+                # The feed is read in the page's language; CSV and JSON are the same in every language.
+                context[f"{kind}_url"] = reverse(url_name) if kind == "feed" else reverse_neutral(url_name)
         if self.json_url_name:
             # Every matching row, as the CSV link gives them: the JSON's pages are for programs that follow ``next``.
             whole = query.copy()

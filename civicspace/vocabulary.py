@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What the tracker calls itself where a page, feed or dataset names its publisher.
+SITE_NAME = _("Civic Space Tracker")
+
 
 class EventType(models.TextChoices):
     DISSOLUTION = "dissolution", _("Dissolution")

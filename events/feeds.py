@@ -3,12 +3,13 @@ from django.core.exceptions import BadRequest
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from civicspace.text import strip_control_characters
 from civicspace.views import filter_errors_as_text, query_string_problem
+from civicspace.vocabulary import SITE_NAME
 from events.filters import EventFilter
 from events.models import Event
 
@@ -75,18 +76,30 @@ class EventFeed(Feed):
         # Newest to the public first: a reader follows what the tracker adds, whatever the events' own dates.
         return filterset.qs.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
+    def author_name(self):
+        return SITE_NAME
+
+    def item_author_name(self, event):
+        # The tracker publishes each event (its editors are not named in public).
+        return SITE_NAME
+
     def item_title(self, event):
         return f"{event.date}: {event.title}"
 
     def item_description(self, event):
-        # Atom carries the summary as HTML, which readers render: the editors' text must arrive escaped.
-        return linebreaks(event.summary, autoescape=True)
+        # Atom carries the summary as HTML, which readers render: the editors' text must arrive escaped. The date
+        # comes first as the record states it, in words and in EDTF, which keeps its precision ("2024-03").
+        date = format_html('<p><time datetime="{}">{}</time> ({})</p>', event.date.iso, event.date, event.date.edtf())
+        return date + linebreaks(event.summary, autoescape=True)
 
     def item_pubdate(self, event):
-        return event.published_at or event.created_at
+        # When the public first saw it; an event published before that was recorded has only its last change (never
+        # created_at, which for imported events is the import's time).
+        return event.published_at or event.updated_at
 
     def item_updateddate(self, event):
-        return event.updated_at
+        # Its last change, made public at once since the event is published; never before its publication.
+        return max(event.updated_at, event.published_at or event.updated_at)
 
     def item_categories(self, event):
         return [event.get_event_type_display()]

@@ -3,12 +3,15 @@ from functools import partial
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from civicspace.charts import bar_list_chart, dated_counts, period_chart
 from civicspace.dates import DateCertainty, DatePrecision, interval_cells, interval_json
 from civicspace.facets import remembered
+from civicspace.languages import reverse_neutral
 from civicspace.models import public_events_of
 from civicspace.opendata import (
     COUNTRY_PATTERN,
@@ -16,6 +19,7 @@ from civicspace.opendata import (
     Column,
     choice,
     identifier,
+    licence,
     many,
     page_address,
 )
@@ -28,7 +32,7 @@ from civicspace.views import (
     suggestions,
     without_paging,
 )
-from civicspace.vocabulary import EVENT_TYPE_LABELS
+from civicspace.vocabulary import EVENT_TYPE_LABELS, SITE_NAME
 from organisations.models import OrganisationKind, Person
 
 from .filters import EventFilter, SourceFilter, TimelineFilter
@@ -139,6 +143,74 @@ def bracketed(text):
     return text[:start].rstrip(), text[start + 1 : -1]
 
 
+SCHEMA_ORG = "https://schema.org"
+
+
+def dataset_data(request):
+    """The record as a schema.org ``Dataset``, for the home page: what it is and where to download it whole."""
+    site = str(SITE_NAME)
+    data = {
+        "@context": SCHEMA_ORG,
+        "@type": "Dataset",
+        "name": site,
+        "description": _(
+            "An open record of how states close civic space: organisations dissolved or suspended, parties banned, "
+            "activists arrested, disappeared, sentenced or forced into exile, restrictive laws. Every event is drawn "
+            "from published sources, cited with the passages that support it."
+        ),
+        "url": request.build_absolute_uri(reverse("events:timeline")),
+        "inLanguage": get_language(),
+        "isAccessibleForFree": True,
+        "license": licence()["path"],
+        "creator": {"@type": "Organization", "name": site},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": media_type,
+                "contentUrl": request.build_absolute_uri(reverse_neutral(name)),
+            }
+            for name, media_type in [
+                ("events:event-csv", "text/csv"),
+                ("events:event-json", "application/json"),
+                ("organisations:organisation-csv", "text/csv"),
+                ("organisations:person-csv", "text/csv"),
+                ("events:source-csv", "text/csv"),
+            ]
+        ],
+    }
+    return data
+
+
+def event_data(request, event):
+    """An event as a schema.org ``Event``: its date at the precision the sources give (a single date only: a range
+    of possible dates is no start date), its place and the organisations it concerns (people are left out)."""
+    data = {
+        "@context": SCHEMA_ORG,
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "url": request.build_absolute_uri(event.get_absolute_url()),
+        "location": {
+            "@type": "Place",
+            "name": ", ".join(part for part in (event.location, str(event.country.name)) if part),
+            "address": {"@type": "PostalAddress", "addressCountry": event.country.code},
+        },
+        "about": [
+            {
+                "@type": "Organization",
+                "name": str(link.organisation),
+                "url": request.build_absolute_uri(link.organisation.get_absolute_url()),
+            }
+            for link in event.organisation_links.all()
+        ],
+    }
+    if event.date.is_single:
+        data["startDate"] = event.date.iso
+    if event.end_date:
+        data["endDate"] = event.end_date.isoformat()
+    return data
+
+
 class ChartedEventsMixin:
     """A list of events with, above its rows, the chart of every event its filters match (not only the page's)."""
 
@@ -221,7 +293,11 @@ class TimelineView(ChartedEventsMixin, PublicFilterView):
     feed_url_name = "events:event-feed"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(summary=[chart for chart in record_summary() if chart], **kwargs)
+        return super().get_context_data(
+            summary=[chart for chart in record_summary() if chart],
+            structured_data=dataset_data(self.request),
+            **kwargs,
+        )
 
 
 class EventListView(ChartedEventsMixin, PublicFilterView):
@@ -343,7 +419,8 @@ class EventDetailView(DetailView):
                 raise
             # 410 Gone, not 404: the address was public and may be cited; the notice shows nothing of the event.
             return render(request, "events/event_withdrawn.html", {"event": withdrawn}, status=410)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        context = self.get_context_data(object=self.object, structured_data=event_data(request, self.object))
+        return self.render_to_response(context)
 
 
 class SourceListView(PublicFilterView):

@@ -118,6 +118,38 @@ def test_a_researcher_filters_dissolutions_opens_each_event_and_its_source_and_d
     assert tab.policy_violations() == []
 
 
+def test_a_reader_filters_the_french_events_and_switches_to_english_keeping_the_filters(browser, live_server):
+    PublishedEventFactory(title="Arrestation d'un militant", event_type="arrest", date=on(2024, 3, 6))
+    PublishedEventFactory(title="Dissolution", date=on(2024, 3, 7))
+    tab = Tab(browser, live_server.url)
+
+    page = tab.open("/fr/events/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_label("Arrestation").check()
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    assert "/fr/events/?" in page.url and "type=arrest" in page.url
+    assert page.locator("#results tbody tr td:nth-child(3) a").all_inner_texts() == ["Arrestation d'un militant"]
+    assert "6 mars 2024" in page.inner_text("#results")
+
+    page.get_by_role("link", name="English").click()
+    assert page.url.startswith(live_server.url + "/events/?") and "type=arrest" in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#results tbody tr td:nth-child(3) a").all_inner_texts() == ["Arrestation d'un militant"]
+    assert "6 March 2024" in page.inner_text("#results")
+
+    page.get_by_role("link", name="Français").click()
+    assert "/fr/events/?" in page.url and "type=arrest" in page.url
+    assert tab.policy_violations() == []
+    # The page's schema.org data is data, not a script: a title written to break out of it runs nothing, and the
+    # policy has nothing to block.
+    title = "</script><script>window.ran = 1</script>"
+    page = tab.open(PublishedEventFactory(title=title).get_absolute_url())
+    data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+    assert data["@type"] == "Event" and data["name"] == title
+    assert page.evaluate("typeof window.ran") == "undefined"
+    assert tab.policy_violations() == []
+
+
 @pytest.mark.parametrize("path", ["/", "/events/", "/organisations/", "/people/", "/sources/", "/types/"])
 def test_public_pages_fit_a_phone_screen_without_sideways_scrolling(browser, live_server, path):
     PublishedEventFactory(title="A long title " * 8)

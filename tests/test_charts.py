@@ -254,7 +254,7 @@ def test_the_charts_are_in_french_for_a_french_reader(client):
     PublishedEventFactory(event_type="arrest", date=on(2024, 3, 6))
     PublishedEventFactory(event_type="dissolution", date=on(2024))
 
-    response = client.get("/events/", headers={"accept-language": "fr"})
+    response = client.get("/fr/events/")
     html = response.content.decode()
     chart = Charts(html).charts["events-chart"]
     counts = table(chart)

@@ -1,4 +1,5 @@
-"""The site in French: negotiated from the browser, chosen with the footer's switch, dates worded in French."""
+"""The site in French under /fr/, chosen with the footer's links, dates worded in French; the admin follows the
+browser."""
 
 import re
 import struct
@@ -19,10 +20,9 @@ MO_FILE = PO_FILE.with_suffix(".mo")
 
 
 @pytest.mark.django_db
-def test_the_timeline_is_in_french_when_the_browser_asks_for_it(client):
+def test_the_timeline_is_in_french_under_fr(client):
     PublishedEventFactory(title="Dissolution de l'association", date=on(2024, 3, 6))
-    response = client.get("/", headers={"accept-language": "fr-FR,fr;q=0.9,en;q=0.5"})
-    html = response.content.decode()
+    html = client.get("/fr/").content.decode()
     assert '<html lang="fr">' in html
     assert "Chronologie" in html
     assert "Organisations" in html and "Personnes" in html
@@ -30,12 +30,17 @@ def test_the_timeline_is_in_french_when_the_browser_asks_for_it(client):
 
 
 @pytest.mark.django_db
-def test_the_language_cookie_chooses_french(client):
+def test_an_address_without_a_prefix_is_english_whatever_the_browser_or_a_cookie_asks(client):
     PublishedEventFactory(date=on(2024, 3, 6))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    html = client.get("/").content.decode()
-    assert '<html lang="fr">' in html
-    assert "6 mars 2024" in html
+    response = client.get("/events/", headers={"accept-language": "fr-FR,fr;q=0.9"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "6 March 2024" in html and "mars" not in html
+    # So caches keep one copy whatever the readers' browsers ask for.
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert response["Content-Language"] == "en"
 
 
 @pytest.mark.django_db
@@ -48,37 +53,71 @@ def test_the_site_is_in_english_when_nothing_asks_for_another_language(client):
 
 
 @pytest.mark.django_db
-def test_every_page_offers_the_language_switch_as_a_form_that_needs_no_script(client):
-    html = client.get("/events/?q=mali").content.decode()
-    form = re.search(r'<form class="language-switch".*?</form>', html, re.S).group(0)
-    assert 'action="/i18n/setlang/"' in form and 'method="post"' in form
-    assert '<label for="language-select">Language</label>' in form
-    assert '<option value="fr" lang="fr">Français</option>' in form
-    assert '<input name="next" type="hidden" value="/events/?q=mali">' in form
-    assert '<button type="submit">' in form
-    assert "onchange" not in form and "style=" not in form
+def test_the_french_pages_link_to_french_pages(client):
+    event = PublishedEventFactory(event_type="arrest")
+    html = client.get("/fr/events/?type=arrest").content.decode()
+    assert f'href="/fr/events/{event.pk}/"' in html
+    assert 'href="/fr/organisations/"' in html
+    # Exports are the same in every language: one address each, without a prefix.
+    assert 'href="/events.csv?type=arrest"' in html and 'href="/events.json?type=arrest&amp;_size=all"' in html
+    # The feed is read in the page's language.
+    assert 'href="/fr/events.atom?type=arrest"' in html
+
+
+def language_switch(html):
+    return re.search(r'<nav class="language-switch".*?</nav>', html, re.S).group(0)
 
 
 @pytest.mark.django_db
-def test_switching_language_returns_to_the_page_and_keeps_the_choice(client):
+def test_the_language_switch_links_to_the_same_page_and_filters_in_the_other_language(client):
+    switch = language_switch(client.get("/events/?type=arrest&q=mali").content.decode())
+    assert '<a href="/fr/events/?type=arrest&amp;q=mali" hreflang="fr" lang="fr">Français</a>' in switch
+    assert '<strong lang="en" aria-current="true">English</strong>' in switch
+
+    switch = language_switch(client.get("/fr/events/?type=arrest&q=mali").content.decode())
+    assert '<a href="/events/?type=arrest&amp;q=mali" hreflang="en" lang="en">English</a>' in switch
+    assert '<strong lang="fr" aria-current="true">Français</strong>' in switch
+    assert "<form" not in switch and "onchange" not in switch and "style=" not in switch
+
+
+@pytest.mark.django_db
+def test_the_language_switch_of_a_record_leads_to_the_same_record(client):
+    event = PublishedEventFactory()
+    switch = language_switch(client.get(f"/fr/events/{event.pk}/").content.decode())
+    assert f'<a href="/events/{event.pk}/" hreflang="en"' in switch
+
+
+@pytest.mark.django_db
+def test_exports_under_the_french_prefix_move_for_good_to_their_one_address(client):
+    response = client.get("/fr/events.csv?type=arrest")
+    assert response.status_code == 301
+    assert response["Location"] == "/events.csv?type=arrest"
+    assert client.get("/fr/people.json").headers["Location"] == "/people.json"
+    # The rows link to the pages without a prefix.
+    event = PublishedEventFactory()
+    rows = b"".join(client.get("/events.csv").streaming_content).decode()
+    assert f"http://testserver/events/{event.pk}/" in rows
+
+
+@pytest.mark.django_db
+def test_the_old_language_form_still_leads_to_the_page_in_the_language_chosen(client):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/events/?q=mali"})
     assert response.status_code == 302
-    assert response["Location"] == "/events/?q=mali"
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
-
-    html = client.get("/events/?q=mali").content.decode()
-    assert '<html lang="fr">' in html
-    assert "Événements" in html
-    assert "selected>Français</option>" in html
-
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert '<html lang="en">' in client.get("/").content.decode()
+    assert response["Location"] == "/fr/events/?q=mali"
 
 
 @pytest.mark.django_db
 def test_switching_language_never_sends_the_reader_to_another_site(client):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "https://example.com/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/fr/"
+
+
+@pytest.mark.django_db
+def test_the_admin_follows_the_language_cookie(reviewer_client):
+    reviewer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = reviewer_client.get(reverse("admin:index"))
+    assert '<html lang="fr"' in response.content.decode()
+    assert "Accept-Language" in response["Vary"]
 
 
 @pytest.mark.django_db
@@ -158,11 +197,11 @@ def test_the_compiled_catalogue_holds_every_entry_of_the_french_one():
 @pytest.mark.django_db
 def test_a_sources_language_is_named_in_the_readers_language(client):
     CitationFactory(event=PublishedEventFactory(), source=SourceFactory(language="en"))
-    html = client.get("/sources/", headers={"accept-language": "fr"}).content.decode()
+    html = client.get("/fr/sources/").content.decode()
     assert "<td>Anglais</td>" in html
     # The language filter offers the languages the sources are in, named in French, each with its count.
     assert '<option value="en">Anglais (2)</option>' in html  # the event's own source is in English too
-    assert "<td>English</td>" in client.get("/sources/", headers={"accept-language": "en"}).content.decode()
+    assert "<td>English</td>" in client.get("/sources/").content.decode()
 
 
 @pytest.mark.django_db

@@ -80,9 +80,7 @@ def test_the_data_licence_is_stated_in_the_footer_every_json_document_and_the_da
 
 
 def test_the_footer_states_the_licence_in_french_too(client, world):
-    client.cookies["django_language"] = "fr"
-
-    footer = text_of(client.get("/events/", HTTP_ACCEPT_LANGUAGE="fr")).split('<footer class="site-footer">')[1]
+    footer = text_of(client.get("/fr/events/")).split('<footer class="site-footer">')[1]
 
     assert "Les données sont publiées sous la licence" in footer
     assert settings.TRACKER_DATA_LICENCE["path"] in footer
