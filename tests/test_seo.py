@@ -289,7 +289,8 @@ def test_a_feed_entry_gives_the_events_date_as_the_record_states_it(client, worl
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/fr/events/", "/events.csv", "/events.json", "/events.json?_size=all", "/events.atom", "/sitemap.xml"]
+    "path",
+    ["/", "/fr/events/", "/events.csv", "/events.json", "/events.json?_size=all", "/events.atom", "/sitemap.xml"],
 )
 def test_pages_and_exports_are_sent_compressed_to_clients_that_accept_gzip(client, world, path):
     for _ in range(5):
