@@ -2,7 +2,7 @@
 Datasette shows them; and only the values present in the data.
 
 Counting every matching row costs what the rows cost, so a count that would take longer than
-``FACET_TIME_LIMIT_MS`` is stopped by the database and the choices are shown without counts (Datasette does the
+``TRACKER_FACET_TIME_LIMIT_MS`` (a setting) is stopped by the database and the choices are shown without counts (Datasette does the
 same). Counts are kept in the cache until the public data changes (``data_version()``), so a list read often pays for
 them once.
 """
@@ -11,13 +11,13 @@ import hashlib
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Count
 from django.utils.formats import number_format
 
-FACET_TIME_LIMIT_MS = 60
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -81,12 +81,12 @@ def remembered(compute, name, query=None):
     return found
 
 
-def facet_counts(queryset, field, limit_ms=FACET_TIME_LIMIT_MS):
+def facet_counts(queryset, field):
     """{value: number of rows of ``queryset`` with it} for ``field``, or None when counting took too long."""
     # Distinct: through a link table (an event's organisations' kinds) a row would count once for each link.
     grouped = queryset.order_by().values_list(field).annotate(number=Count("pk", distinct=True))
     try:
-        with time_limit(limit_ms, queryset.db):
+        with time_limit(settings.TRACKER_FACET_TIME_LIMIT_MS, queryset.db):
             return dict(grouped.values_list(field, "number"))
     except TimedOut:
         return None
@@ -94,11 +94,11 @@ def facet_counts(queryset, field, limit_ms=FACET_TIME_LIMIT_MS):
         return {}  # a filter that can match nothing (a search of no word)
 
 
-def present_values(queryset, field, limit_ms=10 * FACET_TIME_LIMIT_MS):
+def present_values(queryset, field):
     """The values of ``field`` that ``queryset`` holds, for choices shown without counts; every value of the field's
-    choices when even that takes too long."""
+    choices when even that takes too long (ten times a count's limit: one distinct read stops at the first rows)."""
     try:
-        with time_limit(limit_ms, queryset.db):
+        with time_limit(10 * settings.TRACKER_FACET_TIME_LIMIT_MS, queryset.db):
             return set(queryset.order_by().values_list(field, flat=True).distinct())
     except TimedOut:
         return ALL

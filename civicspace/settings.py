@@ -284,6 +284,8 @@ CACHES = {
 }
 if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Milliseconds a facet's count may take before the database stops it and the choices are shown without counts.
+TRACKER_FACET_TIME_LIMIT_MS = envint("TRACKER_FACET_TIME_LIMIT_MS", 60)
 
 LOGGING = {
     "version": 1,

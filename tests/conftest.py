@@ -15,6 +15,13 @@ def english_unless_asked(settings):
 
 
 @pytest.fixture(autouse=True)
+def facets_counted_whatever_the_load(settings):
+    """A busy machine must not turn a counted facet into one shown without counts: that changes a page's queries.
+    tests/test_facets.py tests the time limit itself."""
+    settings.TRACKER_FACET_TIME_LIMIT_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Facet counts kept by one test must not answer for another's data."""
     cache.clear()

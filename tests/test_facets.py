@@ -1,0 +1,75 @@
+"""Facets: the count beside each filter choice, stopped by the database when it would take too long."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from civicspace import facets
+from events.models import Event
+from tests.factories import EventFactory, PublishedEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def slow_query(cursor):
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_sleep(5)")
+    else:
+        cursor.execute(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100000000) SELECT count(*) FROM n"
+        )
+
+
+def test_a_query_that_outlasts_its_time_limit_is_stopped_and_the_connection_goes_on():
+    with pytest.raises(facets.TimedOut), facets.time_limit(50), connection.cursor() as cursor:
+        slow_query(cursor)
+
+    # The next query runs normally: no limit left behind, no transaction left broken.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    assert Event.objects.count() == 0
+
+
+def test_a_query_within_its_time_limit_is_answered():
+    PublishedEventFactory(event_type="arrest")
+
+    assert facets.facet_counts(Event.objects.public(), "event_type") == {"arrest": 1}
+
+
+def type_choices(client):
+    """The labels of the type filter's choices on the events list, as a reader sees them."""
+    page = client.get("/events/").content.decode()
+    choices = re.search(r'<div id="id_type">(.*?)</fieldset>', page, re.S).group(1)
+    return re.findall(r'<input type="checkbox" name="type"[^>]*>\s*([^<]+?)\s*</label>', choices)
+
+
+@pytest.fixture
+def arrests_and_a_draft_exile():
+    PublishedEventFactory(event_type="arrest")
+    PublishedEventFactory(event_type="arrest")
+    EventFactory(event_type="exile")  # a draft: its type is no choice
+
+
+def test_choices_show_their_counts_and_only_the_values_present(client, arrests_and_a_draft_exile):
+    assert type_choices(client) == ["Arrest (2)"]
+
+
+def test_a_facet_that_took_too_long_shows_the_values_present_without_counts(
+    client, arrests_and_a_draft_exile, monkeypatch
+):
+    monkeypatch.setattr("civicspace.views.facet_counts", lambda rows, field: None)
+
+    assert type_choices(client) == ["Arrest"]
+
+
+def test_when_even_the_values_present_take_too_long_every_choice_is_offered(
+    client, arrests_and_a_draft_exile, monkeypatch
+):
+    monkeypatch.setattr("civicspace.views.facet_counts", lambda rows, field: None)
+    monkeypatch.setattr("civicspace.views.present_values", lambda rows, field: facets.ALL)
+
+    choices = type_choices(client)
+
+    assert "Arrest" in choices and "Exile" in choices and len(choices) > 10
