@@ -2,10 +2,9 @@
 Datasette shows them; and only the values present in the data.
 
 Counting every matching row costs what the rows cost, so a count that would take longer than
-``TRACKER_FACET_TIME_LIMIT_MS`` (a setting) is stopped by the database and the choices are shown without counts (Datasette does the
-same). Counts are kept in the cache until the public data changes (``data_version()``), so a list read often pays for
-them once.
-"""
+``TRACKER_FACET_TIME_LIMIT_MS`` (a setting) is stopped by the database and the choices are shown without counts
+(Datasette does the same). Counts are kept in the cache until the public data changes (``data_version()``), so a list
+read often pays for them once."""
 
 import hashlib
 import time
