@@ -18,14 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def configure(database):
+def configure(database, static_root=None):
+    """Django set up on ``database``: a SQLite file's path, or a database URL (postgres://...)."""
     # DEBUG stays off: with it on, Django keeps every query in memory and the measure would grow with rows.
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["DATABASE_URL"] = database if "://" in str(database) else f"sqlite:///{database}"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     # Pages name the static files by their hashed names, from the manifest that collectstatic writes, as deployed.
-    os.environ["DJANGO_STATIC_ROOT"] = str(Path(database).parent / "static")
+    os.environ["DJANGO_STATIC_ROOT"] = str(static_root or Path(database).parent / "static")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicspace.settings")
     import django
 

@@ -8,6 +8,7 @@ Run from the project root:
 
     python bench/pages.py [SMALL LARGE]     # default 1000 10000 events
     python bench/pages.py --database PATH   # a SQLite file filled by manage.py generate_data, as it is
+    python bench/pages.py --database postgres://...   # or a PostgreSQL database
 """
 
 import statistics
@@ -72,7 +73,8 @@ def main():
     from django.test import Client
 
     if sys.argv[1:2] == ["--database"]:
-        configure(Path(sys.argv[2]).resolve())
+        database = sys.argv[2] if "://" in sys.argv[2] else Path(sys.argv[2]).resolve()
+        configure(database, static_root=Path(tempfile.mkdtemp()) / "static")
         from events.models import Event
 
         client = Client()
