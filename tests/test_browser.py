@@ -161,6 +161,10 @@ def test_a_reader_filters_the_french_events_and_switches_to_english_keeping_the_
 )
 def test_public_pages_fit_a_phone_screen_and_pass_axe_core(browser, live_server, path):
     event = PublishedEventFactory(title="A long title " * 8, event_type="arrest")
+    # Enough named links to wrap onto several lines, where small links would crowd each other.
+    for number in range(4):
+        EventOrganisationFactory(event=event, organisation=OrganisationFactory(name=f"Association number {number}"))
+        EventPersonFactory(event=event, person=PersonFactory(name=f"Person {number}", protection=Protection.PUBLIC))
     EventPersonFactory(event=event, person=PersonFactory(protection=Protection.WITHHELD))
     EventPersonFactory(event=EventFactory(event_type="exile"), person=PersonFactory(name="Drafted Name"))
     tab = Tab(browser, live_server.url, viewport={"width": 390, "height": 844})
