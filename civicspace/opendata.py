@@ -58,6 +58,21 @@ def choice(name, choices, description, required=False):
     return Column(name, "string", description, constraints=constraints)
 
 
+def events_count_column(description):
+    return Column("events", "integer", description, constraints={"required": True, "minimum": 0})
+
+
+def interval_columns(prefix, happened, edtf_description, required=False):
+    """The three columns ``civicspace.dates.interval_cells`` fills for an interval: ``{prefix}_earliest`` and
+    ``{prefix}_latest`` (ISO days, blank where open) and ``{prefix}_edtf``. ``happened``: "happened", "been
+    published"..."""
+    return [
+        Column(f"{prefix}_earliest", "date", f"The earliest day it can have {happened} (ISO 8601); blank when open."),
+        Column(f"{prefix}_latest", "date", f"The latest day it can have {happened} (ISO 8601); blank when open."),
+        Column(f"{prefix}_edtf", "string", edtf_description, constraints={"required": True} if required else {}),
+    ]
+
+
 def many(name, description):
     return Column(name, "string", description + ' Several values are separated by "; ", and a ";" inside one is ";;".')
 

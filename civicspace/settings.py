@@ -286,6 +286,9 @@ if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Milliseconds a facet's count may take before the database stops it and the choices are shown without counts.
 TRACKER_FACET_TIME_LIMIT_MS = envint("TRACKER_FACET_TIME_LIMIT_MS", 60)
+if TRACKER_FACET_TIME_LIMIT_MS < 1:
+    # PostgreSQL reads a statement timeout of 0 as none at all, SQLite's deadline as already passed.
+    raise ImproperlyConfigured("TRACKER_FACET_TIME_LIMIT_MS must be a number of milliseconds, at least 1.")
 
 LOGGING = {
     "version": 1,

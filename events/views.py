@@ -18,7 +18,9 @@ from civicspace.opendata import (
     PARTIAL_DATE_PATTERN,
     Column,
     choice,
+    events_count_column,
     identifier,
+    interval_columns,
     licence,
     many,
     page_address,
@@ -95,14 +97,12 @@ EVENT_COLUMNS = [
         "How many people the event concerns whose identity is withheld from the public.",
         constraints={"required": True, "minimum": 0},
     ),
-    Column("date_earliest", "date", "The earliest day it can have happened (ISO 8601); blank when open."),
-    Column("date_latest", "date", "The latest day it can have happened (ISO 8601); blank when open."),
-    Column(
-        "date_edtf",
-        "string",
+    *interval_columns(
+        "date",
+        "happened",
         "The date in the Extended Date/Time Format (Library of Congress): 2024-03, [2024-03-06..2024-04-20], "
         "[..2024-05]; ? marks an inferred date.",
-        constraints={"required": True},
+        required=True,
     ),
     choice(
         "target_group",
@@ -448,15 +448,8 @@ class SourceCsvView(CsvExportMixin, SourceListView):
         Column("link", "string", "Its address, when it has one (never guessed).", format="uri"),
         Column("author", "string", "Its author, if it names one."),
         choice("language", [code for code, _name in LANGUAGE_CHOICES], "Its language (a language code).", True),
-        Column(
-            "events",
-            "integer",
-            "How many published events cite it.",
-            constraints={"required": True, "minimum": 0},
-        ),
-        Column("published_earliest", "date", "The earliest day it can have been published; blank when open."),
-        Column("published_latest", "date", "The latest day it can have been published; blank when open."),
-        Column("published_edtf", "string", "Its publication date in the Extended Date/Time Format."),
+        events_count_column("How many published events cite it."),
+        *interval_columns("published", "been published", "Its publication date in the Extended Date/Time Format."),
         Column("archived_at", "date", "When its latest kept copy was retrieved; blank when not known."),
         Column(
             "archived_sha256",

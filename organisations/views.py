@@ -11,7 +11,7 @@ from civicspace.dates import PARTS as DATE_PARTS
 from civicspace.dates import interval_from_columns, interval_json, popolo_date
 from civicspace.facets import remembered
 from civicspace.models import public_events_of
-from civicspace.opendata import COUNTRY_PATTERN, Column, choice, identifier, many, page_address
+from civicspace.opendata import COUNTRY_PATTERN, Column, choice, events_count_column, identifier, many, page_address
 from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
 from civicspace.vocabulary import EVENT_TYPE_LABELS
 
@@ -36,10 +36,6 @@ class OrganisationListView(PublicFilterView):
     def get_queryset(self):
         statuses_read.send(sender=Organisation)
         return Organisation.objects.public().for_listing().order_by("name", "pk")
-
-
-def events_count_column(description):
-    return Column("events", "integer", description, constraints={"required": True, "minimum": 0})
 
 
 class OrganisationCsvView(CsvExportMixin, OrganisationListView):

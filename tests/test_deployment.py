@@ -161,3 +161,11 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
 
     assert "GUNICORN_THREADS" in read
     assert read - listed == set()
+
+
+def test_a_facet_time_limit_below_one_millisecond_stops_the_start():
+    # 0 would mean no limit at all on PostgreSQL and an instant one on SQLite.
+    result = start_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, TRACKER_FACET_TIME_LIMIT_MS="0")
+
+    assert result.returncode != 0
+    assert "TRACKER_FACET_TIME_LIMIT_MS must be a number of milliseconds" in result.stderr
