@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from civicspace.dates import Interval, PartialDate
 from events.models import Citation, Event, EventStatus, EventType, Outcome
 from events.services import publish_events, unpublish_events
+from events.status import derived_statuses
 from organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from organisations.services import merge_organisations
 from tests.factories import (
@@ -187,3 +188,19 @@ def test_the_organisation_page_says_the_measure_was_general(client):
     assert "a measure against every organisation of its kind, political party, in Mali" in page
     event_page = client.get(suspension.get_absolute_url()).content.decode()
     assert "Every organisation of its kind, political party, in Mali" in event_page
+
+
+@pytest.mark.parametrize("many", [1000, 0])
+def test_deriving_statuses_of_some_organisations_reads_only_their_targeted_measures(monkeypatch, many):
+    # Past MANY_ORGANISATIONS the links are read whole and sorted out in Python: both ways must agree.
+    monkeypatch.setattr("events.status.MANY_ORGANISATIONS", many)
+    dissolved, suspended, untouched = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    EventOrganisationFactory(event=PublishedEventFactory(event_type=EventType.DISSOLUTION), organisation=dissolved)
+    EventOrganisationFactory(event=PublishedEventFactory(event_type=EventType.SUSPENSION), organisation=suspended)
+    EventOrganisationFactory(event=EventFactory(event_type=EventType.DISSOLUTION), organisation=untouched)  # a draft
+
+    derived = derived_statuses(Organisation.objects.filter(pk__in=[dissolved.pk, untouched.pk]))
+
+    assert set(derived) == {dissolved.pk, untouched.pk}
+    assert derived[dissolved.pk][0] == OrganisationStatus.DISSOLVED
+    assert derived[untouched.pk][0] == OrganisationStatus.ACTIVE
