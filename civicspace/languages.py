@@ -10,7 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.middleware.locale import LocaleMiddleware
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 # OpenGraph names a language with its region (og:locale).
@@ -60,31 +60,17 @@ def language_neutral(view):
     return unprefixed
 
 
-def translated_path(request, language):
-    """The current page in ``language``, with its query string (the filters), or None where the page has none."""
-    match = request.resolver_match
-    if match is None or not match.url_name:
-        return None
-    with translation.override(language):
-        try:
-            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        except NoReverseMatch:
-            return None
-    query = request.META.get("QUERY_STRING", "")
-    return f"{path}?{query}" if query else path
-
-
 def page_languages(request):
     """Context processor: ``page_languages``, each language's name, code and address of this page (the footer's
     switch, ``<link rel="alternate" hreflang>``), and ``canonical_url``, this page's own absolute address."""
-    if request.resolver_match is None or "admin" in request.resolver_match.namespaces:
+    match = request.resolver_match
+    if match is None or not match.url_name or "admin" in match.namespaces:
         return {}
     current = translation.get_language()
     entries = []
     for code, _name in settings.LANGUAGES:
-        path = translated_path(request, code)
-        if path is None:
-            return {}
+        # Django's own: the page's address reversed in ``code``, with its query string (the filters).
+        path = translate_url(request.get_full_path(), code)
         info = translation.get_language_info(code)
         entries.append(
             {
