@@ -106,6 +106,16 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
+# The order of an event's organisations wherever they are listed (pages, exports): by name. Not the model's ordering,
+# which starts with the event and so makes every read of links join the events to sort them.
+ORGANISATION_LINK_ORDER = ("organisation__name", "pk")
+
+
+def source_label(publisher, title):
+    """How lists and exports name a source: "publisher: title"."""
+    return f"{publisher}: {title}"
+
+
 class Source(VersionedModel, CountsPublicEvents):
     event_relation = "citations"
 
@@ -150,7 +160,7 @@ class Source(VersionedModel, CountsPublicEvents):
         ]
 
     def __str__(self):
-        return f"{self.publisher}: {self.title}"
+        return source_label(self.publisher, self.title)
 
     def get_absolute_url(self):
         return reverse("events:source-detail", kwargs={"pk": self.pk})
@@ -332,10 +342,13 @@ class EventQuerySet(models.QuerySet):
         pages read ``public_person``, never ``person``.
         """
         return self.prefetch_related(
-            Prefetch("organisation_links", queryset=EventOrganisation.objects.select_related("organisation")),
+            Prefetch(
+                "organisation_links",
+                queryset=EventOrganisation.objects.select_related("organisation").order_by(*ORGANISATION_LINK_ORDER),
+            ),
             Prefetch("person_links", queryset=EventPerson.objects.order_by("pk")),
             Prefetch("person_links__person", queryset=Person.objects.public(), to_attr="public_person"),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk")),
         )
 
     def timeline(self, newest_first=True):
@@ -497,13 +510,12 @@ class Event(VersionedModel):
     @property
     def is_alleged(self):
         """True when every source reports the event only as someone's allegation; uses the prefetched citations."""
-        citations = self.citations.all()
-        return bool(citations) and all(citation.is_allegation for citation in citations)
+        return all_alleged([citation.reported_as for citation in self.citations.all()])
 
     @property
     def alleged_by(self):
         """Whose allegations the citations report, each once."""
-        return list(dict.fromkeys(c.alleged_by for c in self.citations.all() if c.is_allegation and c.alleged_by))
+        return claimants((citation.reported_as, citation.alleged_by) for citation in self.citations.all())
 
     @property
     def perpetrators(self):
@@ -590,6 +602,17 @@ class EventPerson(Involvement):
 class ReportedAs(models.TextChoices):
     FACT = "fact", _("Reported by the source as fact")
     ALLEGATION = "allegation", _("Reported by the source as someone's allegation")
+
+
+def all_alleged(reported_as):
+    """Whether an event whose citations report it as ``reported_as`` (one value each) is only alleged: it has
+    citations, and every one reports an allegation."""
+    return bool(reported_as) and all(value == ReportedAs.ALLEGATION for value in reported_as)
+
+
+def claimants(citations):
+    """Whose allegations ``(reported_as, alleged_by)`` pairs report, each once, in order."""
+    return list(dict.fromkeys(who for reported_as, who in citations if reported_as == ReportedAs.ALLEGATION and who))
 
 
 class Citation(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from civicspace.charts import bar_list_chart, dated_counts, period_chart
-from civicspace.dates import DateCertainty, DatePrecision, interval_cells, interval_json
+from civicspace.dates import PARTS, DateCertainty, DatePrecision, interval_cells, interval_from_columns, interval_json
 from civicspace.facets import remembered
 from civicspace.languages import reverse_neutral
 from civicspace.models import public_events_of
@@ -35,8 +35,9 @@ from civicspace.views import (
     without_paging,
 )
 from civicspace.vocabulary import EVENT_TYPE_LABELS, SITE_NAME
-from organisations.models import OrganisationKind, Person
+from organisations.models import OrganisationKind, Person, organisation_label
 
+from .export import exported_events
 from .filters import EventFilter, SourceFilter, TimelineFilter
 from .models import (
     EVENT_TYPE_DEFINITIONS,
@@ -48,6 +49,9 @@ from .models import (
     ReportedAs,
     Role,
     Source,
+    all_alleged,
+    claimants,
+    source_label,
 )
 
 # The columns of events.csv, in order: its header, the import's expected columns and the Data Package's schema.
@@ -315,34 +319,47 @@ class EventCsvView(CsvExportMixin, EventListView):
     csv_title = "Events"
     csv_description = "Published events, each cited from its sources, newest first."
 
-    def csv_row(self, event):
-        sources = event.cited_sources
-        return [
-            event.pk,
-            event.date.iso,
-            event.date.main.precision,
-            event.event_type,
-            event.title,
-            event.summary,
-            joined(with_role(link.organisation, link.role) for link in event.organisation_links.all()),
-            joined(with_role(link.public_person.public_name, link.role) for link in event.shown_person_links),
-            joined(sources),
-            self.absolute_url(event),
-            event.end_date.isoformat() if event.end_date else "",
-            event.date_certainty,
-            event.country.code,
-            event.location,
-            event.outcome,
-            event.authority,
-            event.justification,
-            joined(source.url for source in sources),
-            event.withheld_people_count,
-            *interval_cells(event.date),
-            event.target_kind,
-            joined(event.perpetrators),
-            ReportedAs.ALLEGATION if event.is_alleged else ReportedAs.FACT,
-            joined(event.alleged_by),
-        ]
+    # Rows are read as values, three link queries a chunk (events/export.py); the chunk is as large as SQLite
+    # takes in one "IN (...)" list with room to spare.
+    chunk_size = 2000
+
+    def csv_rows(self, events):
+        event_address = self.absolute_urls("events:event-detail")
+        for event in exported_events(events, self.chunk_size):
+            date = interval_from_columns(*(event[f"date_{part}"] for part in PARTS))
+            organisations = event["organisations"]
+            # Each source once, in citation order.
+            sources = list({citation[0]: citation for citation in event["citations"]}.values())
+            yield [
+                event["pk"],
+                date.iso,
+                date.main.precision,
+                event["event_type"],
+                event["title"],
+                event["summary"],
+                joined(with_role(organisation_label(name, acronym), role) for name, acronym, role in organisations),
+                joined(with_role(name, role) for name, role in event["people"]),
+                joined(source_label(publisher, title) for _id, publisher, title, *_rest in sources),
+                event_address(event["pk"]),
+                event["end_date"].isoformat() if event["end_date"] else "",
+                event["date_certainty"],
+                event["country"],
+                event["location"],
+                event["outcome"],
+                event["authority"],
+                event["justification"],
+                joined(url for *_source, url, _reported_as, _alleged_by in sources),
+                event["people_withheld"],
+                *interval_cells(date),
+                event["target_kind"],
+                joined(
+                    organisation_label(name, acronym)
+                    for name, acronym, role in organisations
+                    if role == Role.PERPETRATOR
+                ),
+                ReportedAs.ALLEGATION if all_alleged([c[4] for c in event["citations"]]) else ReportedAs.FACT,
+                joined(claimants((reported_as, who) for *_rest, reported_as, who in event["citations"])),
+            ]
 
 
 class EventJsonView(JsonExportMixin, EventCsvView):

@@ -128,7 +128,7 @@ class Organisation(VersionedModel, CountsPublicEvents):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return organisation_label(self.name, self.acronym)
 
     @staticmethod
     def is_public(field):
@@ -152,6 +152,11 @@ class Organisation(VersionedModel, CountsPublicEvents):
             return None
         events = self._meta.get_field("events").related_model.objects
         return events.public().filter(pk=self.status_event_id).first()
+
+
+def organisation_label(name, acronym):
+    """How lists and exports name an organisation: "Name (ACRONYM)", or the name alone."""
+    return f"{name} ({acronym})" if acronym else name
 
 
 class Protection(models.TextChoices):
