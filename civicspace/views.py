@@ -179,19 +179,27 @@ class PublicFilterView(FilterView):
             others = without_paging(self.request.GET)
             others.pop(name, None)
             counts, present = remembered(
-                partial(self.count_facet, filterset_class, facet, others), f"{type(self).__name__}.{name}", others
+                partial(self.count_facet, filterset_class, name, facet, others), f"{type(self).__name__}.{name}", others
             )
             form_field = self.filterset.form.fields[name]
             chosen = set(self.request.GET.getlist(name))
             form_field.choices = facet_choices(form_field, counts, present, chosen)
 
-    def count_facet(self, filterset_class, facet, others):
-        """(counts or None, the values present) of ``facet`` over the rows the ``others`` filters keep."""
+    def count_facet(self, filterset_class, name, facet, others):
+        """(counts or None, the values present) of ``facet`` over the rows the ``others`` filters keep.
+
+        When counting takes too long, the values present are those of the whole list, read once until the public
+        data changes: reading them again for each set of filters cost each first request up to ten times a count's
+        limit a facet. A choice may then find no row with these filters; it never names a value no public row has.
+        """
         # A facet is a field, or (field, the rows it may count) when some rows' values are not public.
         field, counted = facet if isinstance(facet, tuple) else (facet, Q())
         rows = filterset_class(others, queryset=self.filterset.queryset, request=self.request).qs.filter(counted)
         counts = facet_counts(rows, field)
-        return counts, set(counts) if counts is not None else present_values(rows, field)
+        if counts is not None:
+            return counts, set(counts)
+        every_row = self.filterset.queryset.filter(counted)
+        return None, remembered(partial(present_values, every_row, field), f"{type(self).__name__}.{name} present")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -373,15 +381,28 @@ class JsonExportMixin:
         matching = filterset.qs
         head = {"licence": licence(), **self.counted(matching)}
         if size == ALL_ROWS:
-            records = (self.json_record(obj) for obj in matching.iterator(chunk_size=self.chunk_size))
             head |= {"next": None, "previous": None}
-            return StreamingHttpResponse(json_document(head, records), content_type="application/json")
+            return StreamingHttpResponse(
+                json_document(head, self.json_records(matching)), content_type="application/json"
+            )
         try:
-            page = paged(request, matching, int(size or PAGE_SIZE))
+            page = paged(request, self.json_page_rows(matching), int(size or PAGE_SIZE))
         except BadRequest as refusal:
             return self.bad_request(str(refusal))
         head |= {"next": self.page_address(page.next_cursor), "previous": self.page_address(page.previous_cursor)}
-        return JsonResponse(head | {"results": [self.json_record(obj) for obj in page.object_list]})
+        return JsonResponse(head | {"results": self.json_page_records(page.object_list, matching)})
+
+    def json_records(self, records):
+        """``json_record`` of each of ``records`` (a queryset), by chunks; an export whose records are costly to build
+        as model instances gives this (with ``json_page_rows`` and ``json_page_records``) instead."""
+        return (self.json_record(obj) for obj in records.iterator(chunk_size=self.chunk_size))
+
+    def json_page_rows(self, matching):
+        """What a page is read from: the matching records themselves."""
+        return matching
+
+    def json_page_records(self, rows, matching):
+        return [self.json_record(obj) for obj in rows]
 
     def counted(self, matching):
         """How many records match, as the list's page says it (exact, or an estimate past a limit)."""

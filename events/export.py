@@ -7,8 +7,10 @@ bench/RESULTS.md). The rule of who may be named is the one of the pages: ``Perso
 """
 
 from itertools import islice
+from typing import NamedTuple
 
-from organisations.models import PUBLIC_NAME, Person
+from civicspace.dates import PARTS
+from organisations.models import PUBLIC_SLUG, Person
 
 from .models import ORGANISATION_LINK_ORDER, Citation, EventOrganisation, EventPerson
 
@@ -32,19 +34,49 @@ EVENT_FIELDS = (
     "target_kind",
 )
 
-# Link rows as the exports read them; the order within an event is the one of the pages (``Event.for_listing()``):
-# organisations by name, people and citations in the order they were added.
-ORGANISATION_LINK_FIELDS = ("event_id", "organisation__name", "organisation__acronym", "role")
-PERSON_LINK_FIELDS = ("event_id", "person_id", "role")
-CITATION_FIELDS = (
-    "event_id",
-    "source_id",
-    "source__publisher",
-    "source__title",
-    "source__url",
-    "reported_as",
-    "alleged_by",
-)
+
+# What the exports read of each link, as named rows (``link.role``), each field from its path; the order within an
+# event is the one of the pages (``Event.for_listing()``): organisations by name, people and citations in the order
+# they were added.
+class OrganisationLink(NamedTuple):
+    event_id: int
+    id: int
+    name: str
+    acronym: str
+    slug: str
+    role: str
+
+
+ORGANISATION_LINK_PATHS = ("event_id", "organisation_id", "organisation__name", "organisation__acronym")
+ORGANISATION_LINK_PATHS += ("organisation__slug", "role")
+
+
+class CitationRow(NamedTuple):
+    event_id: int
+    source_id: int
+    publisher: str
+    title: str
+    link: str
+    reported_as: str
+    alleged_by: str
+    quote: str
+    location: str
+    published_earliest: object
+    published_earliest_precision: str
+    published_latest: object
+    published_latest_precision: str
+    published_certainty: str
+
+
+CITATION_PATHS = ("event_id", "source_id", "source__publisher", "source__title", "source__url", "reported_as")
+CITATION_PATHS += ("alleged_by", "quote", "location", *(f"source__published_{part}" for part in PARTS))
+
+
+class PublicPerson(NamedTuple):
+    id: int
+    name: str
+    slug: str
+    role: str
 
 
 def in_chunks(rows, size):
@@ -55,46 +87,58 @@ def in_chunks(rows, size):
 
 
 def by_event(rows):
-    """{event id: [the rest of each row, in order]} from rows whose first value is the event's id."""
+    """{event id: [rows, in order]} from named rows with an ``event_id``."""
     grouped = {}
-    for event_id, *rest in rows:
-        grouped.setdefault(event_id, []).append(rest)
+    for row in rows:
+        grouped.setdefault(row.event_id, []).append(row)
     return grouped
+
+
+def named_rows(queryset, row_class, paths, order):
+    """``queryset``'s rows in ``order``, as ``row_class`` tuples of the values at ``paths``."""
+    return map(row_class._make, queryset.order_by(*order).values_list(*paths))
 
 
 def exported_events(events, chunk_size):
     """Each of ``events`` (a queryset, in its order) as a dict of ``EVENT_FIELDS``, with:
 
-    - ``organisations``: ``[name, acronym, role]`` per link;
-    - ``people``: ``[public name, role]`` per link to someone the public may see;
+    - ``organisations``: an ``OrganisationLink`` per link;
+    - ``people``: a ``PublicPerson`` per link to someone the public may see (``Person.objects.public()``), by the
+      name and address the public knows;
     - ``people_withheld``: how many others it concerns (each counted once), never who;
-    - ``citations``: ``[source id, publisher, title, url, reported_as, alleged_by]`` per citation.
+    - ``citations``: a ``CitationRow`` per citation.
 
-    Three queries a chunk besides the events' own, however many links; memory holds one chunk.
+    Four queries a chunk besides the events' own, however many links; memory holds one chunk.
     """
     rows = events.prefetch_related(None).values(*EVENT_FIELDS).iterator(chunk_size=chunk_size)
     for chunk in in_chunks(rows, chunk_size):
         ids = [row["pk"] for row in chunk]
-        organisations = by_event(
-            EventOrganisation.objects.filter(event_id__in=ids)
-            .order_by(*ORGANISATION_LINK_ORDER)
-            .values_list(*ORGANISATION_LINK_FIELDS)
-        )
+        links = EventOrganisation.objects.filter(event_id__in=ids)
+        organisations = by_event(named_rows(links, OrganisationLink, ORGANISATION_LINK_PATHS, ORGANISATION_LINK_ORDER))
         person_links = by_event(
-            EventPerson.objects.filter(event_id__in=ids).order_by("pk").values_list(*PERSON_LINK_FIELDS)
+            EventPerson.objects.filter(event_id__in=ids)
+            .order_by("pk")
+            .values_list("event_id", "person_id", "role", named=True)
         )
-        linked = {person_id for links in person_links.values() for person_id, _role in links}
-        public_names = dict(
-            Person.objects.public()
+        linked = {link.person_id for event_links in person_links.values() for link in event_links}
+        public = {
+            person.pk: person
+            for person in Person.objects.public()
             .filter(pk__in=linked)
-            .annotate(public_name=PUBLIC_NAME)
-            .values_list("pk", "public_name")
-        )
-        citations = by_event(Citation.objects.filter(event_id__in=ids).order_by("pk").values_list(*CITATION_FIELDS))
+            .annotate(public_slug=PUBLIC_SLUG)
+            .values_list("pk", "name_shown", "public_slug", named=True)
+        }
+        citations = by_event(named_rows(Citation.objects.filter(event_id__in=ids), CitationRow, CITATION_PATHS, ["pk"]))
         for row in chunk:
-            links = person_links.get(row["pk"], ())
+            event_links = person_links.get(row["pk"], ())
             row["organisations"] = organisations.get(row["pk"], ())
-            row["people"] = [[public_names[person], role] for person, role in links if person in public_names]
-            row["people_withheld"] = len({person for person, _role in links if person not in public_names})
+            row["people"] = [
+                PublicPerson(
+                    link.person_id, public[link.person_id].name_shown, public[link.person_id].public_slug, link.role
+                )
+                for link in event_links
+                if link.person_id in public
+            ]
+            row["people_withheld"] = len({link.person_id for link in event_links if link.person_id not in public})
             row["citations"] = citations.get(row["pk"], ())
             yield row

@@ -4,7 +4,6 @@ import django_filters
 from django import forms
 from django.db.models import Case, CharField, F, When
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from civicspace.filters import (
     SEARCH_MAX_LENGTH,
@@ -12,6 +11,7 @@ from civicspace.filters import (
     IntervalOverlapFilter,
     SearchFilter,
     StableOrderingFilter,
+    country_choices,
     rename_filters,
     resolver,
 )
@@ -112,7 +112,7 @@ class EventFilter(django_filters.FilterSet):
         suggest_url_name="organisations:suggest-people",
         label=_("Person"),
     )
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    country = django_filters.ChoiceFilter(choices=country_choices, label=_("Country"))
     location = django_filters.CharFilter(lookup_expr="icontains", max_length=200, label=_("Location"))
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
     source = ChosenRecordsFilter(

@@ -328,8 +328,9 @@ class EventCsvView(CsvExportMixin, EventListView):
         for event in exported_events(events, self.chunk_size):
             date = interval_from_columns(*(event[f"date_{part}"] for part in PARTS))
             organisations = event["organisations"]
-            # Each source once, in citation order.
-            sources = list({citation[0]: citation for citation in event["citations"]}.values())
+            citations = event["citations"]
+            # Each source once, in the order of its first citation.
+            sources = {citation.source_id: citation for citation in citations}.values()
             yield [
                 event["pk"],
                 date.iso,
@@ -337,9 +338,9 @@ class EventCsvView(CsvExportMixin, EventListView):
                 event["event_type"],
                 event["title"],
                 event["summary"],
-                joined(with_role(organisation_label(name, acronym), role) for name, acronym, role in organisations),
-                joined(with_role(name, role) for name, role in event["people"]),
-                joined(source_label(publisher, title) for _id, publisher, title, *_rest in sources),
+                joined(with_role(organisation_label(link.name, link.acronym), link.role) for link in organisations),
+                joined(with_role(person.name, person.role) for person in event["people"]),
+                joined(source_label(source.publisher, source.title) for source in sources),
                 event_address(event["pk"]),
                 event["end_date"].isoformat() if event["end_date"] else "",
                 event["date_certainty"],
@@ -348,79 +349,90 @@ class EventCsvView(CsvExportMixin, EventListView):
                 event["outcome"],
                 event["authority"],
                 event["justification"],
-                joined(url for *_source, url, _reported_as, _alleged_by in sources),
+                joined(source.link for source in sources),
                 event["people_withheld"],
                 *interval_cells(date),
                 event["target_kind"],
                 joined(
-                    organisation_label(name, acronym)
-                    for name, acronym, role in organisations
-                    if role == Role.PERPETRATOR
+                    organisation_label(link.name, link.acronym)
+                    for link in organisations
+                    if link.role == Role.PERPETRATOR
                 ),
-                ReportedAs.ALLEGATION if all_alleged([c[4] for c in event["citations"]]) else ReportedAs.FACT,
-                joined(claimants((reported_as, who) for *_rest, reported_as, who in event["citations"])),
+                ReportedAs.ALLEGATION if all_alleged([c.reported_as for c in citations]) else ReportedAs.FACT,
+                joined(claimants((citation.reported_as, citation.alleged_by) for citation in citations)),
             ]
 
 
 class EventJsonView(JsonExportMixin, EventCsvView):
-    """``/events.json``: the events of ``/events.csv``, with their organisations, people and citations as lists."""
+    """``/events.json``: the events of ``/events.csv``, with their organisations, people and citations as lists, read
+    as values as the CSV's are (events/export.py)."""
 
-    def json_record(self, event):
-        return {
-            "id": event.pk,
-            "url": self.absolute_url(event),
-            "title": event.title,
-            "type": event.event_type,
-            "date": interval_json(event.date),
-            "end_date": event.end_date,
-            "country": event.country.code,
-            "location": event.location,
-            "summary": event.summary,
-            "outcome": event.outcome,
-            "authority": event.authority,
-            "justification": event.justification,
-            "target_group": event.target_kind or None,
-            "reported_as": ReportedAs.ALLEGATION if event.is_alleged else ReportedAs.FACT,
-            "alleged_by": event.alleged_by,
-            "organisations": [
-                {
-                    "id": link.organisation_id,
-                    "name": link.organisation.name,
-                    "acronym": link.organisation.acronym,
-                    "role": link.role,
-                    "url": self.absolute_url(link.organisation),
-                }
-                for link in event.organisation_links.all()
-            ],
-            # Only the people the public may see, by their public name; the others are a number, never a name.
-            "people": [
-                {
-                    "id": link.public_person.pk,
-                    "name": link.public_person.public_name,
-                    "role": link.role,
-                    "url": self.absolute_url(link.public_person),
-                }
-                for link in event.shown_person_links
-            ],
-            "people_withheld": event.withheld_people_count,
-            "citations": [citation_json(self, citation) for citation in event.citations.all()],
-        }
+    def json_records(self, events):
+        event_address = self.absolute_urls("events:event-detail")
+        organisation_address = self.absolute_urls("organisations:organisation-detail")
+        person_address = self.absolute_urls("organisations:person-detail")
+        source_address = self.absolute_urls("events:source-detail")
+        for event in exported_events(events, self.chunk_size):
+            citations = event["citations"]
+            yield {
+                "id": event["pk"],
+                "url": event_address(event["pk"]),
+                "title": event["title"],
+                "type": event["event_type"],
+                "date": interval_json(interval_from_columns(*(event[f"date_{part}"] for part in PARTS))),
+                "end_date": event["end_date"],
+                "country": event["country"],
+                "location": event["location"],
+                "summary": event["summary"],
+                "outcome": event["outcome"],
+                "authority": event["authority"],
+                "justification": event["justification"],
+                "target_group": event["target_kind"] or None,
+                "reported_as": (
+                    ReportedAs.ALLEGATION if all_alleged([c.reported_as for c in citations]) else ReportedAs.FACT
+                ),
+                "alleged_by": claimants((citation.reported_as, citation.alleged_by) for citation in citations),
+                "organisations": [
+                    {
+                        "id": link.id,
+                        "name": link.name,
+                        "acronym": link.acronym,
+                        "role": link.role,
+                        "url": organisation_address(link.slug),
+                    }
+                    for link in event["organisations"]
+                ],
+                # Only the people the public may see, by their public name; the others are a number, never a name.
+                "people": [
+                    {"id": person.id, "name": person.name, "role": person.role, "url": person_address(person.slug)}
+                    for person in event["people"]
+                ],
+                "people_withheld": event["people_withheld"],
+                "citations": [
+                    {
+                        "source_id": citation.source_id,
+                        "title": citation.title,
+                        "publisher": citation.publisher,
+                        "published": interval_json(
+                            interval_from_columns(*(getattr(citation, f"published_{part}") for part in PARTS))
+                        ),
+                        "url": source_address(citation.source_id),
+                        "link": citation.link or None,
+                        "quote": citation.quote,
+                        "location": citation.location,
+                        "reported_as": citation.reported_as,
+                        "alleged_by": citation.alleged_by,
+                    }
+                    for citation in citations
+                ],
+            }
 
+    def json_page_rows(self, matching):
+        # The page's keys alone: its records are then read as values, as the whole export's are.
+        return matching.prefetch_related(None)
 
-def citation_json(view, citation):
-    source = citation.source
-    return {
-        "source_id": source.pk,
-        "title": source.title,
-        "publisher": source.publisher,
-        "published": interval_json(source.published),
-        "url": view.absolute_url(source),
-        "link": source.url or None,
-        "quote": citation.quote,
-        "location": citation.location,
-        "reported_as": citation.reported_as,
-        "alleged_by": citation.alleged_by,
-    }
+    def json_page_records(self, rows, matching):
+        return list(self.json_records(matching.filter(pk__in=[event.pk for event in rows])))
 
 
 class EventDetailView(DetailView):

@@ -4,9 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from civicspace.filters import ChosenRecordsFilter, SearchFilter, StableOrderingFilter, resolver
+from civicspace.filters import ChosenRecordsFilter, SearchFilter, StableOrderingFilter, country_choices, resolver
 from civicspace.models import published_links
 from civicspace.vocabulary import EventType, Role
 
@@ -24,7 +23,7 @@ class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=OrganisationKind.choices, distinct=False, label=_("Kind"), widget=forms.CheckboxSelectMultiple
     )
-    country = django_filters.ChoiceFilter(choices=lambda: list(countries), label=_("Country"))
+    country = django_filters.ChoiceFilter(choices=country_choices, label=_("Country"))
     # ``status`` is derived from the published events and stored (events/status.py): an indexed filter.
     status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("Current status"))
     event_type = django_filters.ChoiceFilter(
@@ -91,9 +90,7 @@ class PersonFilter(django_filters.FilterSet):
         method="has_role_in_events",
         label=_("Role in events"),
     )
-    country = django_filters.ChoiceFilter(
-        choices=lambda: list(countries), method="identified_in_country", label=_("Country")
-    )
+    country = django_filters.ChoiceFilter(choices=country_choices, method="identified_in_country", label=_("Country"))
     sort = StableOrderingFilter(
         fields=(("name_shown", "name"), ("public_event_count", "events")),
         field_labels={"name_shown": _("Name"), "public_event_count": _("Number of events")},

@@ -182,6 +182,13 @@ PUBLIC_NAME = Case(
     When(protection=Protection.PSEUDONYMISED, then=F("pseudonym")), default=F("name"), output_field=models.CharField()
 )
 
+# Where a person's public page is: the same rule as ``Person.public_slug``, in SQL.
+PUBLIC_SLUG = Case(
+    When(protection=Protection.PSEUDONYMISED, then=F("pseudonym_slug")),
+    default=F("slug"),
+    output_field=models.CharField(),
+)
+
 
 class PersonQuerySet(models.QuerySet):
     def public(self):
@@ -325,6 +332,7 @@ class Person(VersionedModel, CountsPublicEvents):
 
     @property
     def public_slug(self):
+        """Where their public page is; ``PUBLIC_SLUG`` is the same rule in SQL."""
         return self.pseudonym_slug if self.protection == Protection.PSEUDONYMISED else self.slug
 
 
