@@ -155,14 +155,16 @@ class PublicFilterView(FilterView):
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         # Rows filtered by only the valid half of a form would look like an answer; show none instead.
-        matching = self.filterset.qs if valid else self.filterset.queryset.none()
+        matching = self.narrowed(self.filterset.qs) if valid else self.filterset.queryset.none()
         try:
             page = paged(request, matching)
         except BadRequest as refusal:
             return self.bad_request(str(refusal))
         self.object_list = page.object_list
         if valid:
-            result_count = remembered(partial(count, matching), type(self).__name__, without_paging(request.GET))
+            result_count = remembered(
+                partial(self.count_matching, matching), type(self).__name__, without_paging(request.GET)
+            )
         else:
             result_count = Count(0, True)
         context = self.get_context_data(
@@ -171,6 +173,14 @@ class PublicFilterView(FilterView):
         if valid:
             self.show_facets()  # after the active filters took the choices' own labels
         return self.render_to_response(context, status=200 if valid else 400)
+
+    def narrowed(self, matching):
+        """``matching`` with conditions that leave out no row it holds but help the database find them."""
+        return matching
+
+    def count_matching(self, matching):
+        """How many rows match: exact, or an estimate past a limit (civicspace/pagination.py)."""
+        return count(matching)
 
     def show_facets(self):
         """Limit each faceted filter's choices to the values the other filters leave, with their counts."""
@@ -194,12 +204,17 @@ class PublicFilterView(FilterView):
         """
         # A facet is a field, or (field, the rows it may count) when some rows' values are not public.
         field, counted = facet if isinstance(facet, tuple) else (facet, Q())
-        rows = filterset_class(others, queryset=self.filterset.queryset, request=self.request).qs.filter(counted)
-        counts = facet_counts(rows, field)
+        counts = self.count_by(
+            filterset_class(others, queryset=self.filterset.queryset, request=self.request), field, counted
+        )
         if counts is not None:
             return counts, set(counts)
         every_row = self.filterset.queryset.filter(counted)
         return None, remembered(partial(present_values, every_row, field), f"{type(self).__name__}.{name} present")
+
+    def count_by(self, filterset, field, counted):
+        """{value: rows} of ``field`` over the ``counted`` rows ``filterset`` keeps, or None when it took too long."""
+        return facet_counts(filterset.qs.filter(counted), field)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -368,7 +383,7 @@ class JsonExportMixin:
     ``?_size=all``. No formula guard: JSON is not a spreadsheet."""
 
     def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
+        self.filterset = filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return self.bad_request(filter_errors_as_text(filterset))
         size = request.GET.get(SIZE_PARAMETER, "")
@@ -408,7 +423,7 @@ class JsonExportMixin:
         """How many records match, as the list's page says it (exact, or an estimate past a limit)."""
         query = without_paging(self.request.GET)
         query.pop(SIZE_PARAMETER, None)
-        result = remembered(partial(count, matching), type(self).__name__, query)
+        result = remembered(partial(self.count_matching, matching), type(self).__name__, query)
         return {"count": result.value, "count_is_exact": result.exact}
 
     def page_address(self, cursor):

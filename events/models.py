@@ -559,6 +559,33 @@ class Involvement(models.Model):
         abstract = True
 
 
+class EventTally(models.Model):
+    """How many published events share a type, a country, an outcome and the months of their dates: a derived cache
+    (events/tally.py) from which the events lists read their chart, count and facets' counts when they filter by
+    nothing else. Its fields bear the events' names, so that the lists' own filters apply to it; the dates are the
+    first days of the events' months."""
+
+    event_type = models.CharField(max_length=40)
+    country = models.CharField(max_length=2)
+    outcome = models.CharField(max_length=20)
+    date_earliest = models.DateField(null=True)
+    date_latest = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+    events = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # A tally's rows for a type (the commonest filter), and those one event's save counts again.
+            models.Index(
+                fields=["event_type", "country", "outcome", "date_earliest", "date_latest", "end_date"],
+                name="events_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.country} {self.outcome} {self.date_earliest}–{self.date_latest}: {self.events}"
+
+
 class EventOrganisation(Involvement):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organisation_links")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="event_links")

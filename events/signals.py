@@ -1,5 +1,6 @@
 """Keeping what is derived from the published events in step with every write that can change it: organisations'
-statuses, and the number of published events of each organisation, person and source.
+statuses, the number of published events of each organisation, person and source, and the tally of events by type,
+country, outcome and months (events/tally.py).
 
 Receivers rather than calls at each write, because the writes are many (admin forms and inlines, publishing,
 restoring from history, merging, importing) and a cache one of them forgets is wrong for good. Each receiver
@@ -15,6 +16,7 @@ from civicspace.models import refresh_event_counts
 from events.counts import COUNTED_LINKS, refresh_counts_of_event
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Source
 from events.status import organisations_concerned, refresh_statuses
+from events.tally import refresh_tally, stored_key, tally_key
 from organisations.models import Organisation, Person
 
 # The event fields a status depends on.
@@ -39,7 +41,8 @@ def remember_who_the_event_concerned(sender, instance, raw=False, update_fields=
     if raw or instance.pk is None or (update_fields is not None and not STATUS_FIELDS & set(update_fields)):
         return
     before = Event.objects.filter(pk=instance.pk, status=EventStatus.PUBLISHED)
-    instance._was_published = before.exists()
+    instance._tally_key_before = stored_key(instance.pk)
+    instance._was_published = instance._tally_key_before is not None
     # Organisations that a group measure reached before a change of its kind or country must be derived again too.
     instance._concerned_before = set(organisations_concerned(before).values_list("pk", flat=True))
 
@@ -50,11 +53,21 @@ def refresh_after_event_save(sender, instance, raw=False, update_fields=None, **
         return
     if getattr(instance, "_was_published", False) != (instance.status == EventStatus.PUBLISHED):
         refresh_counts_of_event(instance.pk)
+    tally_before = getattr(instance, "_tally_key_before", None)
+    tally_now = tally_key(vars(instance)) if instance.status == EventStatus.PUBLISHED else None
+    if tally_before != tally_now:
+        refresh_tally([tally_before, tally_now])
     before = getattr(instance, "_concerned_before", set())
     now = Event.objects.filter(pk=instance.pk, status=EventStatus.PUBLISHED)
     if before or instance.status == EventStatus.PUBLISHED:
         concerned = organisations_concerned(now).values_list("pk", flat=True)
         refresh_statuses(Organisation.objects.filter(pk__in={*before, *concerned}))
+
+
+@receiver(post_delete, sender=Event, dispatch_uid="tally_after_event_delete")
+def refresh_tally_after_event_delete(sender, instance, **kwargs):
+    if instance.status == EventStatus.PUBLISHED:
+        refresh_tally([tally_key(vars(instance))])
 
 
 def remember_the_linked_record(sender, instance, raw=False, **kwargs):

@@ -10,6 +10,7 @@ from civicspace.facets import bump_data_version
 from events.counts import refresh_all_event_counts
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Source
 from events.status import refresh_statuses
+from events.tally import refresh_tally
 from organisations.models import Organisation, Person, Protection
 
 TYPES = ["arrest", "dissolution", "suspension", "prosecution", "sentence", "exile", "censorship", "assembly_ban"]
@@ -85,4 +86,5 @@ def settle():
     call_command("analyze", verbosity=0)
     refresh_statuses()
     refresh_all_event_counts()
+    refresh_tally()
     bump_data_version()  # bulk inserts send no signal

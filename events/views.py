@@ -44,6 +44,7 @@ from .models import (
     LANGUAGE_CHOICES,
     Event,
     EventPerson,
+    EventTally,
     EventType,
     Outcome,
     ReportedAs,
@@ -53,6 +54,7 @@ from .models import (
     claimants,
     source_label,
 )
+from .tally import TALLIED_FIELDS, tallied, tallied_chart, tallied_count, tallied_counts, tallied_span
 
 # The columns of events.csv, in order: its header, the import's expected columns and the Data Package's schema.
 EVENT_COLUMNS = [
@@ -221,11 +223,7 @@ class ChartedEventsMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.filterset.is_bound or self.filterset.is_valid():
-            groups = remembered(
-                partial(dated_counts, self.filterset.qs),
-                f"{type(self).__name__}.chart",
-                without_paging(self.request.GET),
-            )
+            groups = remembered(self.chart_counts, f"{type(self).__name__}.chart", without_paging(self.request.GET))
             title = _("Events matching these filters, by type") if context["active_filters"] else _("Events by type")
             asked = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
             first, last = asked.get("from"), asked.get("to")
@@ -238,6 +236,44 @@ class ChartedEventsMixin:
                 last_day=last.last_day() if last else None,
             )
         return context
+
+    def chart_counts(self):
+        return dated_counts(self.filterset.qs)
+
+
+class TalliedEventsMixin:
+    """Put before ``ChartedEventsMixin``: the count, the chart and the type, country and outcome facets of a list
+    that filters by nothing else are read from the tally of published events (events/tally.py), not counted from
+    the events."""
+
+    def narrowed(self, matching):
+        # The days the matching events stand on, as the tally bounds them: a page of rare events is read from where
+        # they are in the list's index instead of walking past every newer event, and no page is read for none.
+        rows = tallied(self.filterset)
+        if rows is None:
+            return matching
+        span = remembered(partial(tallied_span, rows), f"{type(self).__name__}.span", without_paging(self.request.GET))
+        if not span:
+            return matching.none()
+        return matching.filter(date_sort__gte=span[0], date_sort__lt=span[1])
+
+    def count_matching(self, matching):
+        rows = tallied(self.filterset)
+        return tallied_count(rows) if rows is not None else super().count_matching(matching)
+
+    def chart_counts(self):
+        rows = tallied(self.filterset)
+        return tallied_chart(rows) if rows is not None else super().chart_counts()
+
+    def count_by(self, filterset, field, counted):
+        if (
+            field in TALLIED_FIELDS
+            and not counted
+            and filterset.is_valid()
+            and (rows := tallied(filterset)) is not None
+        ):
+            return tallied_counts(rows, field)
+        return super().count_by(filterset, field, counted)
 
 
 # The measures that close organisations down, summed by year on the home page.
@@ -263,7 +299,7 @@ def people_by_type():
 
 def record_summary():
     """The home page's two charts of the whole record, whatever the filters: closures by year, people by type."""
-    closures = remembered(partial(dated_counts, Event.objects.public().filter(event_type__in=CLOSURES)), "closures")
+    closures = remembered(partial(tallied_chart, EventTally.objects.filter(event_type__in=CLOSURES)), "closures")
     people = remembered(people_by_type, "people by type")
     return [
         period_chart(
@@ -288,7 +324,7 @@ def record_summary():
     ]
 
 
-class TimelineView(ChartedEventsMixin, PublicFilterView):
+class TimelineView(TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
     filterset_class = TimelineFilter
     queryset = Event.objects.public().for_listing().timeline()
     template_name = "events/timeline.html"
@@ -304,7 +340,7 @@ class TimelineView(ChartedEventsMixin, PublicFilterView):
         )
 
 
-class EventListView(ChartedEventsMixin, PublicFilterView):
+class EventListView(TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
     filterset_class = EventFilter
     queryset = Event.objects.public().for_listing()
     template_name = "events/event_list.html"

@@ -10,6 +10,7 @@ from events.archive import attach_seed_copies
 from events.counts import refresh_all_event_counts
 from events.models import Event, Source
 from events.status import refresh_statuses
+from events.tally import refresh_tally
 
 
 class Command(BaseCommand):
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             # loaddata saves raw rows, which the receivers leave alone: derive every status and count once, here.
             refresh_statuses()
             refresh_all_event_counts()
+            refresh_tally()
             # Counts kept for a database of the same name that was there before are not this one's.
             bump_data_version()
         self.stdout.write(self.style.SUCCESS(f"Loaded the seed data: {Event.objects.count()} events."))
