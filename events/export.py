@@ -6,8 +6,12 @@ tenths of an export's time; values and three flat queries a chunk read the same 
 bench/RESULTS.md). The rule of who may be named is the one of the pages: ``Person.objects.public()``.
 """
 
+import json
 from itertools import islice
 from typing import NamedTuple
+
+from django.db import connections
+from django.db.models.expressions import RawSQL
 
 from civicspace.dates import PARTS
 from organisations.models import PUBLIC_SLUG, Person
@@ -99,6 +103,17 @@ def named_rows(queryset, row_class, paths, order):
     return map(row_class._make, queryset.order_by(*order).values_list(*paths))
 
 
+def among(ids, using):
+    """A subquery of the integers ``ids`` for database ``using``, sent as one JSON parameter:
+    ``field__in=among(ids, using)``. Django checks and converts each value of a plain ``__in`` list in Python, a third
+    of an export's time at 2,000 ids a chunk."""
+    if connections[using].vendor == "postgresql":
+        sql = "SELECT value::bigint FROM json_array_elements_text(%s::json)"
+    else:
+        sql = "SELECT value FROM json_each(%s)"
+    return RawSQL(sql, [json.dumps(list(ids))])  # noqa: S611 - constant SQL; the ids are one parameter
+
+
 def exported_events(events, chunk_size):
     """Each of ``events`` (a queryset, in its order) as a dict of ``EVENT_FIELDS``, with:
 
@@ -112,7 +127,7 @@ def exported_events(events, chunk_size):
     """
     rows = events.prefetch_related(None).values(*EVENT_FIELDS).iterator(chunk_size=chunk_size)
     for chunk in in_chunks(rows, chunk_size):
-        ids = [row["pk"] for row in chunk]
+        ids = among([row["pk"] for row in chunk], events.db)
         links = EventOrganisation.objects.filter(event_id__in=ids)
         organisations = by_event(named_rows(links, OrganisationLink, ORGANISATION_LINK_PATHS, ORGANISATION_LINK_ORDER))
         person_links = by_event(
@@ -124,7 +139,7 @@ def exported_events(events, chunk_size):
         public = {
             person.pk: person
             for person in Person.objects.public()
-            .filter(pk__in=linked)
+            .filter(pk__in=among(linked, events.db))
             .annotate(public_slug=PUBLIC_SLUG)
             .values_list("pk", "name_shown", "public_slug", named=True)
         }
