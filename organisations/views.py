@@ -1,6 +1,6 @@
 from functools import partial
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -161,7 +161,11 @@ class OrganisationDetailView(DetailView):
             events=events,
             chart=events_chart(organisation, _("Events concerning this organisation, by type")),
             page_obj=events,
-            affiliations=organisation.affiliations.filter(person__in=members).select_related("person"),
+            # Asked of each affiliation: as "person IN (members)", SQLite listed every member first (0.2 s at
+            # 100,000 people, for an organisation with none).
+            affiliations=organisation.affiliations.filter(
+                Exists(members.filter(pk=OuterRef("person_id")))
+            ).select_related("person"),
             **kwargs,
         )
 
