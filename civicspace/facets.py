@@ -67,12 +67,18 @@ def bump_data_version():
         cache.set("public-data-version", 1, None)
 
 
+def kept_key(name, query=None):
+    """A key for what is kept for ``name`` and ``query`` (a QueryDict: the filters of a list) until the public data
+    changes: the data's version is part of it."""
+    query_key = sorted((key, sorted(query.getlist(key))) for key in query) if query is not None else None
+    return hashlib.sha256(repr((name, query_key, data_version())).encode()).hexdigest()
+
+
 def remembered(compute, name, query=None):
     """``compute()``, or what it returned for the same ``name`` and ``query`` (a QueryDict: the filters of a list)
     on the same public data, kept in the cache: the filters need not even be built again. For counts and facets,
     which cost what the rows they count cost."""
-    query_key = sorted((key, sorted(query.getlist(key))) for key in query) if query is not None else None
-    key = "counted:" + hashlib.sha256(repr((name, query_key, data_version())).encode()).hexdigest()
+    key = "counted:" + kept_key(name, query)
     found = cache.get(key)
     if found is None:
         found = compute()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
-from civicspace.facets import facet_choices, facet_counts, present_values, remembered
+from civicspace.facets import facet_choices, facet_counts, kept_key, present_values, remembered
 from civicspace.filters import SEARCH_MAX_LENGTH, ChosenRecordsField
 from civicspace.languages import reverse_neutral
 from civicspace.opendata import licence
@@ -221,6 +221,10 @@ class PublicFilterView(FilterView):
         query = without_paging(self.request.GET)
         context["active_filters"] = active_filters(self.filterset, self.request.GET)
         context["query"] = query.urlencode()
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            # The filter form with its facets' counts is the same for every page of these filters until the public
+            # data changes: includes/filters.html keeps it under this key (a form with errors is never kept).
+            context["filters_key"] = kept_key(f"{type(self).__name__} filters", query)
         options = self.filterset.queryset.model._meta
         context["noun_singular"], context["noun_plural"] = options.verbose_name, options.verbose_name_plural
         for kind in ("csv", "json", "feed"):

@@ -101,3 +101,29 @@ def test_when_even_the_values_present_take_too_long_every_choice_is_offered(
     choices = type_choices(client)
 
     assert "Arrest" in choices and "Exile" in choices and len(choices) > 10
+
+
+def test_the_filter_form_is_kept_for_every_page_of_its_filters_until_the_data_changes(client):
+    for number in range(60):
+        PublishedEventFactory(event_type="arrest", title=f"Arrest {number}")
+
+    first = client.get("/events/?type=arrest")
+    following = client.get(f"/events/?type=arrest&cursor={first.context['page_obj'].next_cursor}")
+
+    assert "includes/filter_form.html" in [template.name for template in first.templates]
+    assert "includes/filter_form.html" not in [template.name for template in following.templates]
+    assert "Arrest (60)" in following.content.decode()
+    # Another language, or a change to the public data, renders it again.
+    assert "Arrestation (60)" in client.get("/fr/events/?type=arrest").content.decode()
+    PublishedEventFactory(event_type="arrest")
+    assert "Arrest (61)" in client.get("/events/?type=arrest").content.decode()
+
+
+def test_a_filter_form_with_errors_is_never_kept(client):
+    PublishedEventFactory(event_type="arrest")
+    client.get("/events/?type=arrest")
+
+    refused = client.get("/events/?type=arrest&from=someday")
+
+    assert refused.status_code == 400
+    assert "includes/filter_form.html" in [template.name for template in refused.templates]
