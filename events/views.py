@@ -223,19 +223,27 @@ class ChartedEventsMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.filterset.is_bound or self.filterset.is_valid():
-            groups = remembered(self.chart_counts, f"{type(self).__name__}.chart", without_paging(self.request.GET))
-            title = _("Events matching these filters, by type") if context["active_filters"] else _("Events by type")
-            asked = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-            first, last = asked.get("from"), asked.get("to")
-            context["chart"] = period_chart(
-                groups,
-                EVENT_TYPE_LABELS,
-                "events-chart",
-                title,
-                first_day=first.first_day() if first else None,
-                last_day=last.last_day() if last else None,
+            # Drawn once for each set of filters and language until the public data changes.
+            context["chart"] = remembered(
+                partial(self.events_chart, bool(context["active_filters"])),
+                f"{type(self).__name__}.chart drawn in {get_language()}",
+                without_paging(self.request.GET),
             )
         return context
+
+    def events_chart(self, filtered):
+        groups = remembered(self.chart_counts, f"{type(self).__name__}.chart", without_paging(self.request.GET))
+        title = _("Events matching these filters, by type") if filtered else _("Events by type")
+        asked = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        first, last = asked.get("from"), asked.get("to")
+        return period_chart(
+            groups,
+            EVENT_TYPE_LABELS,
+            "events-chart",
+            title,
+            first_day=first.first_day() if first else None,
+            last_day=last.last_day() if last else None,
+        )
 
     def chart_counts(self):
         return dated_counts(self.filterset.qs)
@@ -298,7 +306,12 @@ def people_by_type():
 
 
 def record_summary():
-    """The home page's two charts of the whole record, whatever the filters: closures by year, people by type."""
+    """The home page's two charts of the whole record, whatever the filters: closures by year, people by type; drawn
+    once for each language until the public data changes."""
+    return remembered(draw_record_summary, f"record summary drawn in {get_language()}")
+
+
+def draw_record_summary():
     closures = remembered(partial(tallied_chart, EventTally.objects.filter(event_type__in=CLOSURES)), "closures")
     people = remembered(people_by_type, "people by type")
     return [
