@@ -16,7 +16,7 @@ from civicspace.models import refresh_event_counts
 from events.counts import COUNTED_LINKS, refresh_counts_of_event
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Source
 from events.status import organisations_concerned, refresh_statuses
-from events.tally import refresh_tally, stored_key, tally_key
+from events.tally import refresh_tally, stored_key, tally_key_of
 from organisations.models import Organisation, Person
 
 # The event fields a status depends on.
@@ -54,7 +54,7 @@ def refresh_after_event_save(sender, instance, raw=False, update_fields=None, **
     if getattr(instance, "_was_published", False) != (instance.status == EventStatus.PUBLISHED):
         refresh_counts_of_event(instance.pk)
     tally_before = getattr(instance, "_tally_key_before", None)
-    tally_now = tally_key(vars(instance)) if instance.status == EventStatus.PUBLISHED else None
+    tally_now = tally_key_of(instance) if instance.status == EventStatus.PUBLISHED else None
     if tally_before != tally_now:
         refresh_tally([tally_before, tally_now])
     before = getattr(instance, "_concerned_before", set())
@@ -67,7 +67,7 @@ def refresh_after_event_save(sender, instance, raw=False, update_fields=None, **
 @receiver(post_delete, sender=Event, dispatch_uid="tally_after_event_delete")
 def refresh_tally_after_event_delete(sender, instance, **kwargs):
     if instance.status == EventStatus.PUBLISHED:
-        refresh_tally([tally_key(vars(instance))])
+        refresh_tally([tally_key_of(instance)])
 
 
 def remember_the_linked_record(sender, instance, raw=False, **kwargs):

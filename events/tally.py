@@ -62,6 +62,11 @@ def tally_key(values):
     )
 
 
+def tally_key_of(event):
+    """The tally row ``event`` (an instance, its fields as assigned) is counted in; a deferred field is read."""
+    return tally_key({field: getattr(event, field) for field in (*TALLIED_FIELDS, *MONTH_FIELDS)})
+
+
 def stored_key(event_pk):
     """The tally key of the event as stored, or None unless it is published."""
     values = Event.objects.public().filter(pk=event_pk).values(*TALLIED_FIELDS, *MONTH_FIELDS).first()
