@@ -10,7 +10,7 @@ defined once. ``events/signals.py`` keeps it in step on every save of an event t
 and ``manage.py event_counts`` rebuild it whole, and ``manage.py event_counts --check`` compares it with the events.
 """
 
-import datetime
+import calendar
 
 from django.db import transaction
 from django.db.models import Count, DateField, Max, Min, Sum
@@ -82,7 +82,7 @@ def key_filters(key):
             rows[f"{field}__isnull"] = events[f"{field}__isnull"] = True
         else:
             rows[field] = month
-            events |= {f"{field}__gte": month, f"{field}__lt": month_after(month)}
+            events |= {f"{field}__gte": month, f"{field}__lte": month_end(month)}
     return rows, events
 
 
@@ -126,7 +126,7 @@ def tallied(filterset):
             return None
         if name == "from" and value.first_day().day != 1:
             return None
-        if name == "to" and (value.last_day() + datetime.timedelta(days=1)).day != 1:
+        if name == "to" and value.last_day() != month_end(value.last_day()):
             return None
         rows = filterset.filters[name].filter(rows, value)
     return rows
@@ -144,17 +144,18 @@ def tallied_counts(rows, field):
 
 
 def tallied_span(rows):
-    """(first day, day after the last) of the months the events the rows count stand on (``Event.date_sort``), or
-    () when they count none."""
+    """(first day, last day) of the months the events the rows count stand on (``Event.date_sort``), or () when they
+    count none."""
     stands = Coalesce("date_earliest", "date_latest")
     span = rows.aggregate(total=Sum("events"), first=Min(stands), last=Max(stands))
     if not span["total"]:
         return ()
-    return span["first"], month_after(span["last"])
+    return span["first"], month_end(span["last"])
 
 
-def month_after(month):
-    return (month + datetime.timedelta(days=31)).replace(day=1)
+def month_end(day):
+    """The last day of ``day``'s month (computed without passing it: the 31st of December 9999 is the last day)."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def tallied_count(rows):

@@ -263,7 +263,7 @@ class TalliedEventsMixin:
         span = remembered(partial(tallied_span, rows), f"{type(self).__name__}.span", without_paging(self.request.GET))
         if not span:
             return matching.none()
-        return matching.filter(date_sort__gte=span[0], date_sort__lt=span[1])
+        return matching.filter(date_sort__gte=span[0], date_sort__lte=span[1])
 
     def count_matching(self, matching):
         rows = tallied(self.filterset)
