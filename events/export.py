@@ -2,7 +2,7 @@
 organisations, people and citations of a chunk's events read in one query each.
 
 At a million events, building model instances and running ``for_listing()``'s prefetches for each chunk took nine
-tenths of an export's time; values and three flat queries a chunk read the same facts in a fraction of it (issue 9,
+tenths of an export's time; values and four flat queries a chunk read the same facts in a fraction of it (issue 9,
 bench/RESULTS.md). The rule of who may be named is the one of the pages: ``Person.objects.public()``.
 """
 
@@ -13,10 +13,10 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models.expressions import RawSQL
 
-from civicspace.dates import PARTS
+from civicspace.dates import PARTS, interval_from_columns
 from organisations.models import PUBLIC_SLUG, Person
 
-from .models import ORGANISATION_LINK_ORDER, Citation, EventOrganisation, EventPerson
+from .models import ORGANISATION_LINK_ORDER, Citation, EventOrganisation, EventPerson, all_alleged, claimants
 
 # The columns of an event itself that the exports write (the interval's five included).
 EVENT_FIELDS = (
@@ -37,6 +37,8 @@ EVENT_FIELDS = (
     "justification",
     "target_kind",
 )
+
+DATE_COLUMNS = tuple(f"date_{part}" for part in PARTS)
 
 
 # What the exports read of each link, as named rows (``link.role``), each field from its path; the order within an
@@ -117,11 +119,14 @@ def among(ids, using):
 def exported_events(events, chunk_size):
     """Each of ``events`` (a queryset, in its order) as a dict of ``EVENT_FIELDS``, with:
 
+    - ``date``: the ``Interval`` its five date columns hold;
     - ``organisations``: an ``OrganisationLink`` per link;
     - ``people``: a ``PublicPerson`` per link to someone the public may see (``Person.objects.public()``), by the
       name and address the public knows;
     - ``people_withheld``: how many others it concerns (each counted once), never who;
-    - ``citations``: a ``CitationRow`` per citation.
+    - ``citations``: a ``CitationRow`` per citation, and ``sources`` one of each source's (for its fields), in the
+      order of their first citation;
+    - ``alleged``: whether every citation reports it as an allegation; ``alleged_by``: whose, each once.
 
     Four queries a chunk besides the events' own, however many links; memory holds one chunk.
     """
@@ -155,5 +160,9 @@ def exported_events(events, chunk_size):
                 if link.person_id in public
             ]
             row["people_withheld"] = len({link.person_id for link in event_links if link.person_id not in public})
-            row["citations"] = citations.get(row["pk"], ())
+            row["citations"] = event_citations = citations.get(row["pk"], ())
+            row["sources"] = list({citation.source_id: citation for citation in event_citations}.values())
+            row["alleged"] = all_alleged([citation.reported_as for citation in event_citations])
+            row["alleged_by"] = claimants((citation.reported_as, citation.alleged_by) for citation in event_citations)
+            row["date"] = interval_from_columns(*(row[column] for column in DATE_COLUMNS))
             yield row
