@@ -113,23 +113,32 @@ def tally_out_of_step():
     ]
 
 
-def tallied(filterset):
-    """The tally rows that count the events ``filterset`` keeps, or None when it is not valid, or uses a filter the
-    tally cannot answer (a word, an organisation...) or a date range that does not fall on whole months."""
+def tally_of(filterset):
+    """(tally rows, whether they count exactly the events ``filterset`` keeps), or (None, False) when it is not valid.
+
+    The rows apply the filters the tally can answer; a filter it cannot (a word, an organisation...) or a date range
+    that does not fall on whole months is left out, so that the rows still count every event kept, and more."""
     if filterset.is_bound and not filterset.is_valid():
-        return None
-    rows = EventTally.objects.all()
+        return None, False
+    rows, exact = EventTally.objects.all(), True
     for name, value in (filterset.form.cleaned_data if filterset.is_bound else {}).items():
         if value in (None, "", []) or name in ORDER_FILTERS:
             continue
-        if name not in TALLIED_FILTERS:
-            return None
-        if name == "from" and value.first_day().day != 1:
-            return None
-        if name == "to" and value.last_day() != month_end(value.last_day()):
-            return None
+        whole_months = (name != "from" or value.first_day().day == 1) and (
+            name != "to" or value.last_day() == month_end(value.last_day())
+        )
+        if name not in TALLIED_FILTERS or not whole_months:
+            exact = False
+            continue
         rows = filterset.filters[name].filter(rows, value)
-    return rows
+    return rows, exact
+
+
+def tallied(filterset):
+    """The tally rows that count the events ``filterset`` keeps, or None when it is not valid, or uses a filter the
+    tally cannot answer (a word, an organisation...) or a date range that does not fall on whole months."""
+    rows, exact = tally_of(filterset)
+    return rows if exact else None
 
 
 def tallied_chart(rows):

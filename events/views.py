@@ -53,7 +53,7 @@ from .models import (
     Source,
     source_label,
 )
-from .tally import TALLIED_FIELDS, tallied, tallied_chart, tallied_count, tallied_counts, tallied_span
+from .tally import TALLIED_FIELDS, tallied, tallied_chart, tallied_count, tallied_counts, tallied_span, tally_of
 
 # The columns of events.csv, in order: its header, the import's expected columns and the Data Package's schema.
 EVENT_COLUMNS = [
@@ -260,8 +260,10 @@ class TalliedEventsMixin:
 
     def narrowed(self, matching):
         # The days the matching events stand on, as the tally bounds them: a page of rare events is read from where
-        # they are in the list's index instead of walking past every newer event, and no page is read for none.
-        rows = self.tally_rows
+        # they are in the list's index instead of walking past every newer event, and no page is read for none. The
+        # filters the tally cannot answer (a word, an organisation) only keep fewer of the events it counts, so its
+        # bounds hold for them too.
+        rows, _exact = tally_of(self.filterset)
         if rows is None:
             return matching
         span = remembered(partial(tallied_span, rows), f"{type(self).__name__}.span", without_paging(self.request.GET))
