@@ -209,8 +209,11 @@ class PublicFilterView(FilterView):
         )
         if counts is not None:
             return counts, set(counts)
-        every_row = self.filterset.queryset.filter(counted)
-        return None, remembered(partial(present_values, every_row, field), f"{type(self).__name__}.{name} present")
+        return None, remembered(partial(self.present_values, field, counted), f"{type(self).__name__}.{name} present")
+
+    def present_values(self, field, counted):
+        """The values of ``field`` that the whole list's ``counted`` rows hold."""
+        return present_values(self.filterset.queryset.filter(counted), field)
 
     def count_by(self, filterset, field, counted):
         """{value: rows} of ``field`` over the ``counted`` rows ``filterset`` keeps, or None when it took too long."""

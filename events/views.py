@@ -1,5 +1,6 @@
 from functools import cached_property, partial
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.views.generic import DetailView, TemplateView
 
 from civicspace.charts import bar_list_chart, dated_counts, period_chart
 from civicspace.dates import PARTS, DateCertainty, DatePrecision, interval_cells, interval_from_columns, interval_json
-from civicspace.facets import remembered
+from civicspace.facets import TimedOut, remembered, time_limit
 from civicspace.languages import reverse_neutral
 from civicspace.models import public_events_of
 from civicspace.opendata import (
@@ -223,15 +224,19 @@ class ChartedEventsMixin:
         context = super().get_context_data(**kwargs)
         if not self.filterset.is_bound or self.filterset.is_valid():
             # Drawn once for each set of filters and language until the public data changes.
-            context["chart"] = remembered(
+            drawn = remembered(
                 partial(self.events_chart, bool(context["active_filters"])),
                 f"{type(self).__name__}.chart drawn in {get_language()}",
                 without_paging(self.request.GET),
             )
+            context["chart_timed_out"] = drawn == CHART_TIMED_OUT
+            context["chart"] = None if context["chart_timed_out"] else drawn
         return context
 
     def events_chart(self, filtered):
-        groups = remembered(self.chart_counts, f"{type(self).__name__}.chart", without_paging(self.request.GET))
+        groups = remembered(self.chart_counts_in_time, f"{type(self).__name__}.chart", without_paging(self.request.GET))
+        if groups == CHART_TIMED_OUT:
+            return CHART_TIMED_OUT
         title = _("Events matching these filters, by type") if filtered else _("Events by type")
         asked = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
         first, last = asked.get("from"), asked.get("to")
@@ -246,6 +251,19 @@ class ChartedEventsMixin:
 
     def chart_counts(self):
         return dated_counts(self.filterset.qs)
+
+    def chart_counts_in_time(self):
+        """``chart_counts()``, or CHART_TIMED_OUT when counting took longer than a facet may take ten times (a word
+        that nearly every one of a million events holds: 2.5 s). Remembered like the counts, so that the filters'
+        next pages do not wait for the limit again."""
+        try:
+            with time_limit(10 * settings.TRACKER_FACET_TIME_LIMIT_MS, self.filterset.qs.db):
+                return self.chart_counts()
+        except TimedOut:
+            return CHART_TIMED_OUT
+
+
+CHART_TIMED_OUT = "timed out"
 
 
 class TalliedEventsMixin:
@@ -283,6 +301,12 @@ class TalliedEventsMixin:
         if field in TALLIED_FIELDS and not counted and (rows := tallied(filterset)) is not None:
             return tallied_counts(rows, field)
         return super().count_by(filterset, field, counted)
+
+    def present_values(self, field, counted):
+        # Read from the tally rather than from every published event: 0.2-0.3 s a field at a million events.
+        if field in TALLIED_FIELDS and not counted:
+            return set(tallied_counts(EventTally.objects.filter(events__gt=0), field))
+        return super().present_values(field, counted)
 
 
 # The measures that close organisations down, summed by year on the home page.

@@ -46,8 +46,10 @@ def type_choices(client, url="/events/"):
 
 
 def untallied(monkeypatch):
-    """As for filters the tally of events cannot answer (a word, an organisation): the events are counted."""
+    """As for filters the tally of events cannot answer (a word, an organisation): the events are counted, and read
+    for the values present."""
     monkeypatch.setattr("events.views.tallied", lambda filterset: None)
+    monkeypatch.setattr("events.views.TALLIED_FIELDS", ())
 
 
 @pytest.fixture
@@ -101,6 +103,45 @@ def test_when_even_the_values_present_take_too_long_every_choice_is_offered(
     choices = type_choices(client)
 
     assert "Arrest" in choices and "Exile" in choices and len(choices) > 10
+
+
+def test_the_values_present_of_a_type_are_read_from_the_tally_when_its_count_took_too_long(
+    client, arrests_and_a_draft_exile, monkeypatch
+):
+    monkeypatch.setattr("civicspace.views.facet_counts", lambda rows, field: None)
+    reads = []
+
+    def present_values(rows, field):
+        reads.append(field)
+        return facets.present_values(rows, field)
+
+    monkeypatch.setattr("civicspace.views.present_values", present_values)
+
+    # A word: the tally cannot count the types it leaves, but it knows the types of every public event.
+    assert type_choices(client, "/events/?q=nowhere") == ["Arrest"]
+    assert reads and "event_type" not in reads
+
+
+@pytest.mark.parametrize("page", ["/events/", "/"])
+def test_a_chart_that_takes_too_long_to_count_is_left_out_and_said_to_be_and_not_counted_again(
+    client, settings, monkeypatch, page
+):
+    PublishedEventFactory(event_type="arrest", title="The arrest listed")
+    settings.TRACKER_FACET_TIME_LIMIT_MS = 5
+    counted = []
+
+    def slow_counts(queryset):
+        counted.append(queryset)
+        with connection.cursor() as cursor:
+            slow_query(cursor)
+
+    monkeypatch.setattr("events.views.dated_counts", slow_counts)
+
+    for _request in range(2):
+        html = client.get(f"{page}?q=arrest").content.decode()
+        assert "charting them would take too long" in html
+        assert '<figure class="chart">' not in html and "The arrest listed" in html
+    assert len(counted) == 1
 
 
 def test_the_filter_form_is_kept_for_every_page_of_its_filters_until_the_data_changes(client):
