@@ -52,6 +52,20 @@ def untallied(monkeypatch):
     monkeypatch.setattr("events.views.TALLIED_FIELDS", ())
 
 
+def facets_timed_out(monkeypatch):
+    """As when every facet's count takes too long: the fields whose values present are then read from the events
+    are listed in the list returned."""
+    monkeypatch.setattr("civicspace.views.facet_counts", lambda rows, field: None)
+    reads = []
+
+    def present_values(rows, field):
+        reads.append(field)
+        return facets.present_values(rows, field)
+
+    monkeypatch.setattr("civicspace.views.present_values", present_values)
+    return reads
+
+
 @pytest.fixture
 def arrests_and_a_draft_exile():
     PublishedEventFactory(event_type="arrest")
@@ -77,14 +91,7 @@ def test_a_facet_that_took_too_long_offers_the_values_of_the_whole_list_read_onc
 ):
     PublishedEventFactory(event_type="dissolution", country="BF")
     untallied(monkeypatch)
-    monkeypatch.setattr("civicspace.views.facet_counts", lambda rows, field: None)
-    reads = []
-
-    def present_values(rows, field):
-        reads.append(field)
-        return facets.present_values(rows, field)
-
-    monkeypatch.setattr("civicspace.views.present_values", present_values)
+    reads = facets_timed_out(monkeypatch)
 
     # Every type a public event has, though no arrest was in Burkina Faso; never the draft's exile.
     assert type_choices(client, "/events/?country=BF") == ["Dissolution", "Arrest"]
@@ -108,14 +115,7 @@ def test_when_even_the_values_present_take_too_long_every_choice_is_offered(
 def test_the_values_present_of_a_type_are_read_from_the_tally_when_its_count_took_too_long(
     client, arrests_and_a_draft_exile, monkeypatch
 ):
-    monkeypatch.setattr("civicspace.views.facet_counts", lambda rows, field: None)
-    reads = []
-
-    def present_values(rows, field):
-        reads.append(field)
-        return facets.present_values(rows, field)
-
-    monkeypatch.setattr("civicspace.views.present_values", present_values)
+    reads = facets_timed_out(monkeypatch)
 
     # A word: the tally cannot count the types it leaves, but it knows the types of every public event.
     assert type_choices(client, "/events/?q=nowhere") == ["Arrest"]
