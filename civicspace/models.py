@@ -5,15 +5,36 @@ What the public may see is each model's ``public()`` queryset; the helpers here 
 that ``organisations`` can ask about events through its reverse relations without importing ``events``.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class VersionedModel(models.Model):
+@cache
+def choice_labels(field, language):
+    """{stored value: label in ``language``} of ``field``'s choices, built once."""
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+class ChoiceLabels(models.Model):
+    """``get_<field>_display()`` read from ``choice_labels``. Django's hashes every choice on each call, which
+    translates each label again: a fifth of the time a list page took to render its rows' types and roles."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return choice_labels(field, get_language()).get(value, value)
+
+
+class VersionedModel(ChoiceLabels):
     """A record that keeps when it was created and changed, and counts its saves so that a stale form is refused."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -21,7 +21,13 @@ from civicspace.dates import (
     interval_fields,
     validate_interval_columns,
 )
-from civicspace.models import CountsPublicEvents, PublicationStatus, VersionedModel, concerned_by_published_event
+from civicspace.models import (
+    ChoiceLabels,
+    CountsPublicEvents,
+    PublicationStatus,
+    VersionedModel,
+    concerned_by_published_event,
+)
 from civicspace.vocabulary import ROLE_HELP, EventType, Outcome, Role
 from organisations.models import Organisation, OrganisationKind, Person
 
@@ -551,7 +557,7 @@ class Event(VersionedModel):
         return self.status == EventStatus.WITHDRAWN
 
 
-class Involvement(models.Model):
+class Involvement(ChoiceLabels):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TARGET, help_text=ROLE_HELP)
     note = models.CharField(_("note"), max_length=300, blank=True)
 

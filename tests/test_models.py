@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from events.models import Event, EventOrganisation, EventStatus, EventType, Outcome, Role
 from organisations.models import Affiliation, Organisation, OrganisationStatus
@@ -165,3 +166,18 @@ def test_only_published_events_are_published():
 
     assert list(Event.objects.public()) == [published]
     assert draft.pk not in Event.objects.public().values_list("pk", flat=True)
+
+
+def test_a_choices_label_is_said_in_the_language_asked_and_a_value_without_a_choice_as_stored():
+    event = EventFactory(event_type=EventType.ARREST, outcome=Outcome.PENDING)
+    link = EventOrganisationFactory(event=event, role=Role.PERPETRATOR)
+
+    with translation.override("en"):
+        assert (event.get_event_type_display(), link.get_role_display()) == ("Arrest", "Perpetrator")
+    with translation.override("fr"):
+        assert event.get_event_type_display() == "Arrestation"
+        assert link.get_role_display() == "Responsable"
+    with translation.override("en"):
+        assert event.get_event_type_display() == "Arrest"
+    event.event_type = "not-a-type"
+    assert event.get_event_type_display() == "not-a-type"
