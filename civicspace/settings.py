@@ -140,7 +140,9 @@ WSGI_APPLICATION = "civicspace.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
+        # Each web thread keeps its connection: opening one for each request cost PostgreSQL 10-20 ms a page
+        # (bench/RESULTS.md); checked before reuse, so a restarted database costs one failed check, not an error.
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }

@@ -21,12 +21,13 @@ def test_collected_static_files_are_served_with_debug_off(client, tmp_path):
     assert b"".join(response.streaming_content).strip()
 
 
-def start_settings(**environ):
-    """Import the settings in a fresh interpreter with only ``environ``; return the process result."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+def start_settings(shown="", **environ):
+    """Import the settings in a fresh interpreter with only ``environ``, printing ``shown`` (an expression of
+    ``settings``); return the process result."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     env.update(environ)
     return subprocess.run(
-        [sys.executable, "-c", "import civicspace.settings"],
+        [sys.executable, "-c", f"import civicspace.settings as settings; print({shown})"],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -44,6 +45,14 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 def test_production_settings_start_with_a_secret_key():
     assert start_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_each_web_thread_keeps_its_database_connection_for_a_minute_unless_told_otherwise():
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}
+    kept = 'settings.DATABASES["default"]["CONN_MAX_AGE"], settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]'
+
+    assert start_settings(kept, **production).stdout.split() == ["60", "True"]
+    assert start_settings(kept, DATABASE_CONN_MAX_AGE="0", **production).stdout.split() == ["0", "True"]
 
 
 def test_the_server_error_page_renders_without_context_or_database():
