@@ -52,9 +52,13 @@ def any_of(field):
     return method
 
 
+# The events' facet of the kinds of their organisations.
+ORGANISATION_KIND_FACET = "organisations__kind"
+
+
 class EventFilter(django_filters.FilterSet):
     # Filters whose choices show how many events the other filters keep with each value (civicspace/facets.py).
-    facets = {"type": "event_type", "country": "country", "outcome": "outcome", "kind": "organisations__kind"}
+    facets = {"type": "event_type", "country": "country", "outcome": "outcome", "kind": ORGANISATION_KIND_FACET}
 
     q = django_filters.CharFilter(
         method="holding_words",

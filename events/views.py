@@ -37,10 +37,10 @@ from civicspace.views import (
     without_paging,
 )
 from civicspace.vocabulary import EVENT_TYPE_LABELS, SITE_NAME
-from organisations.models import OrganisationKind, Person, organisation_label
+from organisations.models import Organisation, OrganisationKind, Person, organisation_label
 
 from .export import exported_events
-from .filters import EventFilter, SourceFilter, TimelineFilter
+from .filters import ORGANISATION_KIND_FACET, EventFilter, SourceFilter, TimelineFilter
 from .models import (
     EVENT_TYPE_DEFINITIONS,
     LANGUAGE_CHOICES,
@@ -303,9 +303,14 @@ class TalliedEventsMixin:
         return super().count_by(filterset, field, counted)
 
     def present_values(self, field, counted):
-        # Read from the tally rather than from every published event: 0.2-0.3 s a field at a million events.
-        if field in TALLIED_FIELDS and not counted:
+        # Read from the tally, and the kinds from the organisations' stored counts of published events, rather than
+        # from every published event and its links: 0.2-0.6 s a field at a million events.
+        if counted:
+            return super().present_values(field, counted)
+        if field in TALLIED_FIELDS:
             return set(tallied_counts(EventTally.objects.filter(events__gt=0), field))
+        if field == ORGANISATION_KIND_FACET:
+            return set(Organisation.objects.filter(public_event_count__gt=0).values_list("kind", flat=True))
         return super().present_values(field, counted)
 
 

@@ -7,7 +7,12 @@ from django.db import connection
 
 from civicspace import facets
 from events.models import Event
-from tests.factories import EventFactory, PublishedEventFactory
+from tests.factories import (
+    EventFactory,
+    EventOrganisationFactory,
+    OrganisationFactory,
+    PublishedEventFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +124,21 @@ def test_the_values_present_of_a_type_are_read_from_the_tally_when_its_count_too
 
     # A word: the tally cannot count the types it leaves, but it knows the types of every public event.
     assert type_choices(client, "/events/?q=nowhere") == ["Arrest"]
-    assert reads and "event_type" not in reads
+    assert "event_type" not in reads
+
+
+def test_the_kinds_present_are_those_of_organisations_in_a_published_event_when_their_count_took_too_long(
+    client, monkeypatch
+):
+    EventOrganisationFactory(event=PublishedEventFactory(), organisation=OrganisationFactory(kind="media"))
+    EventOrganisationFactory(event=EventFactory(), organisation=OrganisationFactory(kind="trade_union"))  # a draft's
+    OrganisationFactory(kind="coalition")  # in no event
+    reads = facets_timed_out(monkeypatch)
+
+    page = client.get("/events/?q=nowhere").content.decode()
+
+    assert re.findall(r'<input type="checkbox" name="kind" value="([a-z_]+)"', page) == ["media"]
+    assert "organisations__kind" not in reads
 
 
 @pytest.mark.parametrize("page", ["/events/", "/"])
