@@ -310,7 +310,8 @@ class TalliedEventsMixin:
         if field in TALLIED_FIELDS:
             return set(tallied_counts(EventTally.objects.filter(events__gt=0), field))
         if field == ORGANISATION_KIND_FACET:
-            return set(Organisation.objects.filter(public_event_count__gt=0).values_list("kind", flat=True))
+            kinds = Organisation.objects.filter(public_event_count__gt=0).order_by().values_list("kind", flat=True)
+            return set(kinds.distinct())
         return super().present_values(field, counted)
 
 
