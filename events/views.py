@@ -272,16 +272,22 @@ class TalliedEventsMixin:
     the events."""
 
     @cached_property
+    def tally(self):
+        """(the tally's rows for the list's filters, whether they count exactly its events): ``tally_of``."""
+        return tally_of(self.filterset)
+
+    @property
     def tally_rows(self):
-        """The tally's rows for the list's filters, or None when it cannot answer them."""
-        return tallied(self.filterset)
+        """The tally's rows for the list's filters, or None when it cannot answer them all."""
+        rows, exact = self.tally
+        return rows if exact else None
 
     def narrowed(self, matching):
         # The days the matching events stand on, as the tally bounds them: a page of rare events is read from where
         # they are in the list's index instead of walking past every newer event, and no page is read for none. The
         # filters the tally cannot answer (a word, an organisation) only keep fewer of the events it counts, so its
         # bounds hold for them too.
-        rows, _exact = tally_of(self.filterset)
+        rows, _exact = self.tally
         if rows is None:
             return matching
         span = remembered(partial(tallied_span, rows), f"{type(self).__name__}.span", without_paging(self.request.GET))

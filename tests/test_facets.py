@@ -13,6 +13,7 @@ from tests.factories import (
     OrganisationFactory,
     PublishedEventFactory,
 )
+from tests.tallies import untallied
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +49,6 @@ def type_choices(client, url="/events/"):
     page = client.get(url).content.decode()
     choices = re.search(r'<div id="id_type">(.*?)</fieldset>', page, re.S).group(1)
     return re.findall(r'<input type="checkbox" name="type"[^>]*>\s*([^<]+?)\s*</label>', choices)
-
-
-def untallied(monkeypatch):
-    """As for filters the tally of events cannot answer (a word, an organisation): the events are counted, and read
-    for the values present."""
-    monkeypatch.setattr("events.views.tallied", lambda filterset: None)
-    monkeypatch.setattr("events.views.TALLIED_FIELDS", ())
 
 
 def facets_timed_out(monkeypatch):

@@ -22,6 +22,7 @@ from tests.factories import (
     on,
 )
 from tests.queries import time_limited
+from tests.tallies import untallied
 
 pytestmark = pytest.mark.django_db
 
@@ -170,8 +171,7 @@ def test_the_count_says_more_than_when_it_stops_counting(client, monkeypatch):
     dated_events(12)
     monkeypatch.setattr("civicspace.pagination.EXACT_COUNT_LIMIT", 10)
     monkeypatch.setattr("civicspace.views.count", lambda queryset: count(queryset, limit=10))
-    # As for filters the tally of events cannot answer (a word, an organisation): the events are counted.
-    monkeypatch.setattr("events.views.tallied", lambda filterset: None)
+    untallied(monkeypatch)
 
     page = client.get("/events/?" + urlencode({"type": ["arrest", "exile"]}, doseq=True)).content.decode()
 

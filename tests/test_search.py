@@ -97,8 +97,7 @@ def test_a_page_of_many_matches_lists_and_counts_what_a_page_of_few_does(client,
     assert listed(few)[1] or "decree&type" in query, "nothing listed"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner and its statistics of words")
-def test_a_word_most_events_hold_is_searched_by_walking_the_list_in_order_not_by_reading_every_match(
+def test_a_word_most_events_hold_is_searched_by_walking_the_list_in_order_not_by_sorting_every_match(
     client, monkeypatch
 ):
     for month in range(1, 13):
@@ -106,12 +105,14 @@ def test_a_word_most_events_hold_is_searched_by_walking_the_list_in_order_not_by
             PublishedEventFactory(summary=f"An association dissolved, number {day}.", date=on(2020, month, day))
     monkeypatch.setattr("events.filters.search", partial(search, limit=MANY))
     with connection.cursor() as cursor:
+        # The planners' statistics (PostgreSQL's of the words, which tell it that most rows hold this one).
         cursor.execute("ANALYZE events_event")
         cursor.execute("ANALYZE events_citation")
-    sql = page_query(client, "/events/?q=association")
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        sql = page_query(client, "/events/?q=association")
+        cursor.execute(("EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN ") + sql)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
 
     assert "events_event_status_date" in plan, plan
-    assert "Sort" not in plan and "events_event_search" not in plan, plan
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+    if connection.vendor == "postgresql":
+        assert "events_event_search" not in plan, plan  # each row's stored words are tested, the index not read

@@ -14,6 +14,7 @@ from events.services import publish_events, unpublish_events, withdraw_events
 from events.tally import tally_out_of_step
 
 from .factories import CitationFactory, EventFactory, PublishedEventFactory, UserFactory, on
+from .tallies import untallied
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +124,7 @@ def facets_chart_and_count(html):
 @pytest.mark.parametrize("page", ["/events/", "/"])
 def test_a_list_read_from_the_tally_says_what_counting_the_events_says(client, monkeypatch, record, page, query):
     from_tally = client.get(f"{page}?{query}").content.decode()
-    monkeypatch.setattr("events.views.tallied", lambda filterset: None)
-    monkeypatch.setattr("events.views.tally_of", lambda filterset: (None, False))
+    untallied(monkeypatch)
     monkeypatch.setattr("civicspace.facets.data_version", lambda: "counted from the events")
 
     counted = client.get(f"{page}?{query}").content.decode()
