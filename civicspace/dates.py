@@ -15,6 +15,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -218,16 +219,22 @@ class Interval:
         return str(self.words())
 
 
+# Exports read a date for each row, in date order, so the same few come again and again: kept, not computed anew
+# (Intervals are frozen, so one may be shared). A few thousand are a few hundred kilobytes.
+DATES_KEPT = 4096
+
+
+@lru_cache(maxsize=DATES_KEPT)
 def interval_cells(interval):
     """The export's cells for an interval (blank for an unknown date): its earliest and latest days as ISO dates
     (blank where open) and its EDTF form."""
     if interval is None:
-        return ["", "", ""]
-    return [
+        return ("", "", "")
+    return (
         interval.first_day.isoformat() if interval.first_day else "",
         interval.last_day.isoformat() if interval.last_day else "",
         interval.edtf(),
-    ]
+    )
 
 
 def interval_json(interval):
@@ -323,6 +330,7 @@ def interval_constraints(prefix, name, required=True):
     return rules
 
 
+@lru_cache(maxsize=DATES_KEPT)
 def interval_from_columns(earliest, earliest_precision, latest, latest_precision, certainty):
     """The Interval five stored columns hold, or None when neither bound is known."""
     if earliest is None and latest is None:

@@ -35,6 +35,11 @@ ALL_ROWS = "all"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The first characters of a cell that ``neutralise`` may have to guard.
 GUARDED_STARTS = frozenset((*FORMULA_TRIGGERS, "'"))
+# Where a written CSV line may hold a cell that starts with one of them: at the line's start or after a separator,
+# behind the quote that opens a quoted cell. A line with none needs no guard; a line with one (a separator inside a
+# cell's text is enough) is written again cell by cell with ``neutralise``. The line's end is not searched: after an
+# empty last cell, its "\r" would look like a cell's start (a cell holding one is quoted).
+GUARDED_CELL_START = re.compile('(?:^|,)"?[' + re.escape("".join(sorted(GUARDED_STARTS))) + "]")
 # Many values in one cell (organisations, people, sources) are joined with this; the import splits on it.
 MANY_SEPARATOR = "; "
 # The separator's ";" inside a value is written twice, as CSV writes a quote inside a quoted cell twice.
@@ -289,7 +294,10 @@ def csv_lines(header, rows):
     yield "\ufeff" + writer.writerow(header)
     lines = []
     for row in rows:
-        lines.append(writer.writerow([neutralise(cell) for cell in row]))
+        line = writer.writerow(row)
+        if GUARDED_CELL_START.search(line, 0, len(line) - len(writer.dialect.lineterminator)):
+            line = writer.writerow([neutralise(cell) for cell in row])
+        lines.append(line)
         if len(lines) == ROWS_PER_PIECE:
             yield "".join(lines)
             lines = []

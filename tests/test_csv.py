@@ -7,7 +7,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from civicspace.views import neutralise
+from civicspace.views import Echo, csv_lines, neutralise
 from events.models import EventType
 from events.views import EventCsvView
 from tests.factories import on
@@ -138,6 +138,22 @@ def test_a_cell_that_a_spreadsheet_would_run_is_neutralised(client, dangerous):
     assert row["summary"] == "'" + dangerous
     assert rows(client.get("/organisations.csv"))[0]["name"] == "'" + dangerous
     assert any(row["title"] == "'" + dangerous for row in rows(client.get("/sources.csv")))
+
+
+@pytest.mark.parametrize("position", [0, 1, 3])
+@pytest.mark.parametrize(
+    "cell",
+    ["=1+2", '=HYPERLINK("x, y")', "+1", "-2", "@A1", "\tcmd", "\rcmd", "'=1", "''", "'s", "a, -b", "a,\n=b", ""],
+)
+def test_every_line_is_guarded_as_if_each_cell_were(cell, position):
+    """A line is written cell by cell only where a cell may start with a guarded character (``csv_lines``)."""
+    row = ["plain", 7, "text, with a separator"]
+    row.insert(position, cell)
+    each_cell = csv.writer(Echo()).writerow([neutralise(value) for value in row])
+
+    _header, line = csv_lines(["a", "b", "c", "d"], [row])
+
+    assert line == each_cell
 
 
 def test_neutralise_leaves_ordinary_text_and_numbers_alone():
