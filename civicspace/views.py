@@ -35,11 +35,12 @@ ALL_ROWS = "all"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The first characters of a cell that ``neutralise`` may have to guard.
 GUARDED_STARTS = frozenset((*FORMULA_TRIGGERS, "'"))
-# Where a written CSV line may hold a cell that starts with one of them: at the line's start or after a separator,
-# behind the quote that opens a quoted cell. A line with none needs no guard; a line with one (a separator inside a
-# cell's text is enough) is written again cell by cell with ``neutralise``. The line's end is not searched: after an
-# empty last cell, its "\r" would look like a cell's start (a cell holding one is quoted).
-GUARDED_CELL_START = re.compile('(?:^|,)"?[' + re.escape("".join(sorted(GUARDED_STARTS))) + "]")
+# Where a written CSV line may hold a cell that starts with one of them: after a separator (a "," is put before the
+# line for its first cell), behind the quote that opens a quoted cell. A line with none needs no guard; a line with one
+# (a separator inside a cell's text is enough) is written again cell by cell with ``neutralise``. The line's end is
+# not searched: after an empty last cell, its "\r" would look like a cell's start (a cell holding one is quoted).
+# No "^" alternative: a pattern that starts with a plain "," is found ten times faster.
+GUARDED_CELL_START = re.compile(',"?[' + re.escape("".join(sorted(GUARDED_STARTS))) + "]")
 # Many values in one cell (organisations, people, sources) are joined with this; the import splits on it.
 MANY_SEPARATOR = "; "
 # The separator's ";" inside a value is written twice, as CSV writes a quote inside a quoted cell twice.
@@ -295,7 +296,7 @@ def csv_lines(header, rows):
     lines = []
     for row in rows:
         line = writer.writerow(row)
-        if GUARDED_CELL_START.search(line, 0, len(line) - len(writer.dialect.lineterminator)):
+        if GUARDED_CELL_START.search("," + line, 0, len(line) + 1 - len(writer.dialect.lineterminator)):
             line = writer.writerow([neutralise(cell) for cell in row])
         lines.append(line)
         if len(lines) == ROWS_PER_PIECE:
@@ -307,7 +308,11 @@ def csv_lines(header, rows):
 
 def joined(values):
     """Many values in one cell, in order, each once; a ";" inside a value is doubled, so ``split_joined`` reads it."""
-    return MANY_SEPARATOR.join(dict.fromkeys(str(value).replace(";", ";;") for value in values if value))
+    written = [str(value).replace(";", ";;") for value in values if value]
+    # Most cells hold one value or none: exports join a few million a minute.
+    if len(written) < 2:
+        return written[0] if written else ""
+    return MANY_SEPARATOR.join(dict.fromkeys(written))
 
 
 def split_joined(cell):
