@@ -59,6 +59,8 @@ ORGANISATION_KIND_FACET = "organisations__kind"
 class EventFilter(django_filters.FilterSet):
     # Filters whose choices show how many events the other filters keep with each value (civicspace/facets.py).
     facets = {"type": "event_type", "country": "country", "outcome": "outcome", "kind": ORGANISATION_KIND_FACET}
+    # Set by the exports, which read every event the filters keep, not a page of them (``search``).
+    reads_every_match = False
 
     q = django_filters.CharFilter(
         method="holding_words",
@@ -143,7 +145,7 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
     def holding_words(self, queryset, name, value):
-        return search(queryset, value)
+        return search(queryset, value, every_match=self.reads_every_match)
 
     def cited_from_publisher(self, queryset, name, value):
         cited = Citation.objects.filter(source__publisher__icontains=value).values("event")

@@ -186,12 +186,19 @@ def capped_ids(found_words, limit):
     return sorted(found) if len(found) <= limit else None
 
 
-def search(queryset, text, limit=EXACT_COUNT_LIMIT):
-    """``queryset`` kept to the events that hold every word of ``text``; none when ``text`` holds no word."""
+def search(queryset, text, limit=EXACT_COUNT_LIMIT, every_match=False):
+    """``queryset`` kept to the events that hold every word of ``text``; none when ``text`` holds no word.
+
+    ``every_match``: the caller reads every event kept (an export), not a page. On SQLite, keeping the rows among the
+    matches then costs less than testing each (0.2 against 35 µs a row)."""
     found_words = words(text)
     if not found_words:
         return queryset.none()
-    if connection.vendor == "sqlite" and (match := nearly_everywhere(found_words, limit)) is not None:
+    if (
+        connection.vendor == "sqlite"
+        and not every_match
+        and (match := nearly_everywhere(found_words, limit)) is not None
+    ):
         # The page walks the list's own order and tests each row with a lookup a term: few rows lack the words.
         return queryset.filter(match)
     ids = capped_ids(found_words, limit)

@@ -88,6 +88,8 @@ def test_a_word_nearly_every_row_holds_is_tested_row_by_row_against_its_whole_te
         return
     assert 'MATCH ("decree") AND rowid =' in sql, sql  # the whole term, on each row
     assert "IN (SELECT rowid" not in sql, sql
+    # An export reads every match: keeping the rows among them is cheaper than testing each.
+    assert "IN (SELECT rowid" in str(search(Event.objects.public(), "decree", limit=MANY, every_match=True).query)
     assert sqlite_terms("events_event_fts", "dissol") == {"dissolution": 1}
     assert sqlite_terms("events_citation_fts", "decr") == {"decret": 2}  # "décret", as the index folds it
     assert sqlite_terms("events_event_fts", "nowhere") == {}
@@ -115,6 +117,28 @@ def test_an_edited_text_is_searched_as_it_now_reads(record, searched):
     assert titles(searched(Event.objects.public(), "decree suspended")) == []
     assert titles(searched(Event.objects.public(), "interdit")) == ["Decree"]
     assert titles(searched(Event.objects.public(), "dissous")) == []
+
+
+@pytest.mark.parametrize(
+    "address, every_match",
+    [
+        ("/events/?q=imam", False),
+        ("/?q=imam", False),
+        ("/events.csv?q=imam", True),
+        ("/events.json?q=imam&_size=all", True),
+    ],
+)
+def test_an_export_searches_for_every_match_and_a_page_for_a_page(client, monkeypatch, record, address, every_match):
+    asked = []
+
+    def searched_with(queryset, text, **options):
+        asked.append(options.get("every_match", False))
+        return search(queryset, text, **options)
+
+    monkeypatch.setattr("events.filters.search", searched_with)
+    assert b"Arrest of a journalist" in b"".join(client.get(address))
+
+    assert asked and set(asked) == {every_match}
 
 
 def listed(html):
