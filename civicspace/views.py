@@ -420,6 +420,7 @@ class JsonExportMixin:
             return self.bad_request(
                 _("_size must be a number of rows from 1 to %(most)s, or all.") % {"most": JSON_PAGE_MAX}
             )
+        filterset.reads_every_match = size == ALL_ROWS  # a page of JSON reads a page
         matching = filterset.qs
         head = {"licence": licence(), **self.counted(matching)}
         if size == ALL_ROWS:

@@ -126,6 +126,7 @@ def test_an_edited_text_is_searched_as_it_now_reads(record, searched):
         ("/?q=imam", False),
         ("/events.csv?q=imam", True),
         ("/events.json?q=imam&_size=all", True),
+        ("/events.json?q=imam", False),  # a page of JSON
     ],
 )
 def test_an_export_searches_for_every_match_and_a_page_for_a_page(client, monkeypatch, record, address, every_match):
