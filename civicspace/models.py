@@ -9,11 +9,13 @@ from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from civicspace.vocabulary import EventType
 
 
 @cache
@@ -122,6 +124,34 @@ def published_event_count(model, relation):
     return Coalesce(Subquery(counts), 0)
 
 
+# Each event type's bit in a record's stored set of the types of its published events (``public_event_types``): a set
+# is the sum of its types' bits, which the database can add up without reading events into Python. The bits follow
+# the vocabulary's order, so a type added or moved changes them: ``manage.py event_counts`` stores every set again.
+# The field holds 63 bits: 63 types.
+EVENT_TYPE_BITS = {code: 1 << index for index, code in enumerate(EventType.values)}
+
+
+def event_types_in(bits):
+    """The event types a stored set of bits holds, in the vocabulary's order."""
+    return [code for code, bit in EVENT_TYPE_BITS.items() if bits & bit]
+
+
+def published_event_types(model, relation):
+    """A subquery of the set of types (``EVENT_TYPE_BITS``) of the published events that ``relation`` ties to the
+    outer ``model`` row: 0 for none."""
+    _links, back = link_model(model, relation)
+    bit = Case(*(When(event__event_type=code, then=Value(value)) for code, value in EVENT_TYPE_BITS.items()), default=0)
+    sets = (
+        published_links(model, relation)
+        .filter(**{back: OuterRef("pk")})
+        .order_by()
+        .values(back)
+        .annotate(types=Sum(bit, distinct=True))
+        .values("types")
+    )
+    return Coalesce(Subquery(sets), 0)
+
+
 class CountsPublicEvents(models.Model):
     """A record listed with its number of published events, stored so that a list sorted by it reads an index.
 
@@ -137,12 +167,19 @@ class CountsPublicEvents(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def derived_from_events(cls):
+        """{stored field: the expression that computes it from the published events}, which
+        ``refresh_event_counts()`` stores."""
+        return {"public_event_count": published_event_count(cls, cls.event_relation)}
+
 
 def refresh_event_counts(model, pks=None):
-    """Store the number of published events of ``model``'s records with the ``pks`` given, or of every one."""
+    """Store what ``model``'s records with the ``pks`` given (or every one) derive from their published events: their
+    number, and whatever else ``model.derived_from_events()`` names."""
     records = model._base_manager.all() if pks is None else model._base_manager.filter(pk__in=pks)
-    # One UPDATE with the count as a subquery: no row is read into Python, and no save() writes a history entry.
-    return records.update(public_event_count=published_event_count(model, model.event_relation))
+    # One UPDATE with subqueries: no row is read into Python, and no save() writes a history entry.
+    return records.update(**model.derived_from_events())
 
 
 def public_events_of(record, relation):

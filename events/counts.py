@@ -7,7 +7,7 @@ record at once.
 
 from django.db.models import F
 
-from civicspace.models import published_event_count, refresh_event_counts
+from civicspace.models import refresh_event_counts
 from events.models import Citation, EventOrganisation, EventPerson, Source
 from organisations.models import Organisation, Person
 
@@ -36,6 +36,8 @@ def refresh_all_event_counts():
 
 
 def counts_out_of_step(model):
-    """``model``'s records whose stored count differs from a fresh one, each with ``fresh_count``."""
-    fresh = model._base_manager.annotate(fresh_count=published_event_count(model, model.event_relation))
-    return fresh.exclude(public_event_count=F("fresh_count"))
+    """``model``'s records whose stored count (or other field ``derived_from_events()`` names) differs from a fresh
+    one, each with ``fresh_<field>``."""
+    derived = model.derived_from_events()
+    fresh = model._base_manager.annotate(**{f"fresh_{field}": expression for field, expression in derived.items()})
+    return fresh.exclude(**{field: F(f"fresh_{field}") for field in derived})

@@ -1,6 +1,6 @@
 """Keeping what is derived from the published events in step with every write that can change it: organisations'
-statuses, the number of published events of each organisation, person and source, and the tally of events by type,
-country, outcome and months (events/tally.py).
+statuses, the number of published events of each organisation, person and source (and the types of a person's), and
+the tally of events by type, country, outcome and months (events/tally.py).
 
 Receivers rather than calls at each write, because the writes are many (admin forms and inlines, publishing,
 restoring from history, merging, importing) and a cache one of them forgets is wrong for good. Each receiver
@@ -16,7 +16,7 @@ from civicspace.models import refresh_event_counts
 from events.counts import COUNTED_LINKS, refresh_counts_of_event
 from events.models import Citation, Event, EventOrganisation, EventPerson, EventStatus, Source
 from events.status import organisations_concerned, refresh_statuses
-from events.tally import refresh_tally, stored_key, tally_key_of
+from events.tally import TALLIED_FIELDS, refresh_tally, stored_key, tally_key_of
 from organisations.models import Organisation, Person
 
 # The event fields a status depends on.
@@ -42,7 +42,6 @@ def remember_who_the_event_concerned(sender, instance, raw=False, update_fields=
         return
     before = Event.objects.filter(pk=instance.pk, status=EventStatus.PUBLISHED)
     instance._tally_key_before = stored_key(instance.pk)
-    instance._was_published = instance._tally_key_before is not None
     # Organisations that a group measure reached before a change of its kind or country must be derived again too.
     instance._concerned_before = set(organisations_concerned(before).values_list("pk", flat=True))
 
@@ -51,10 +50,11 @@ def remember_who_the_event_concerned(sender, instance, raw=False, update_fields=
 def refresh_after_event_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and not STATUS_FIELDS & set(update_fields)):
         return
-    if getattr(instance, "_was_published", False) != (instance.status == EventStatus.PUBLISHED):
-        refresh_counts_of_event(instance.pk)
     tally_before = getattr(instance, "_tally_key_before", None)
     tally_now = tally_key_of(instance) if instance.status == EventStatus.PUBLISHED else None
+    # Published or no longer, or published under another type: the counts, and the types of people's events.
+    if published_type(tally_before) != published_type(tally_now):
+        refresh_counts_of_event(instance.pk)
     if tally_before != tally_now:
         refresh_tally([tally_before, tally_now])
     before = getattr(instance, "_concerned_before", set())
@@ -62,6 +62,11 @@ def refresh_after_event_save(sender, instance, raw=False, update_fields=None, **
     if before or instance.status == EventStatus.PUBLISHED:
         concerned = organisations_concerned(now).values_list("pk", flat=True)
         refresh_statuses(Organisation.objects.filter(pk__in={*before, *concerned}))
+
+
+def published_type(tally_key):
+    """The type of a published event from its tally key (None: not published)."""
+    return tally_key[TALLIED_FIELDS.index("event_type")] if tally_key is not None else None
 
 
 @receiver(post_delete, sender=Event, dispatch_uid="tally_after_event_delete")

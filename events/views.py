@@ -13,7 +13,7 @@ from civicspace.charts import bar_list_chart, dated_counts, period_chart
 from civicspace.dates import PARTS, DateCertainty, DatePrecision, interval_cells, interval_from_columns, interval_json
 from civicspace.facets import TimedOut, remembered, time_limit
 from civicspace.languages import reverse_neutral
-from civicspace.models import public_events_of
+from civicspace.models import event_types_in, public_events_of
 from civicspace.opendata import (
     COUNTRY_PATTERN,
     PARTIAL_DATE_PATTERN,
@@ -45,7 +45,6 @@ from .models import (
     EVENT_TYPE_DEFINITIONS,
     LANGUAGE_CHOICES,
     Event,
-    EventPerson,
     EventTally,
     EventType,
     Outcome,
@@ -326,20 +325,24 @@ CLOSURES = [EventType.DISSOLUTION, EventType.SUSPENSION]
 
 
 def people_by_type():
-    """[(type, people concerned, of whom withheld)] over the published events: one grouped query. People whose
-    identity is withheld are counted, as every list counts them, and never named."""
-    withheld = Person.objects.withheld().values("pk")
-    rows = (
-        EventPerson.objects.filter(event__in=Event.objects.public())
+    """[(type, people concerned, of whom withheld)] over the published events, from the types of their published
+    events each person stores (``Person.public_event_types``): one grouped query over the people, not over every link
+    of every event. People whose identity is withheld are counted, as every list counts them, and never named."""
+    sets = (
+        Person.objects.filter(public_event_count__gt=0)
         .order_by()
-        .values("event__event_type")
-        .annotate(
-            people=Count("person", distinct=True),
-            withheld=Count("person", distinct=True, filter=Q(person__in=withheld)),
-        )
-        .values_list("event__event_type", "people", "withheld")
+        .values("public_event_types")
+        .annotate(people=Count("pk"), withheld=Count("pk", filter=Q(pk__in=Person.objects.withheld().values("pk"))))
+        .values_list("public_event_types", "people", "withheld")
     )
-    return sorted((tuple(row) for row in rows), key=lambda row: (-row[1], row[0]))
+    counted = {}
+    for bits, people, withheld in sets:
+        for event_type in event_types_in(bits):
+            both = counted.setdefault(event_type, [0, 0])
+            both[0] += people
+            both[1] += withheld
+    rows = [(event_type, people, withheld) for event_type, (people, withheld) in counted.items()]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def record_summary():

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from civicspace.dates import IntervalAttribute, interval_constraints, interval_fields, validate_interval_columns
-from civicspace.models import CountsPublicEvents, VersionedModel, concerned_by_published_event
+from civicspace.models import CountsPublicEvents, VersionedModel, concerned_by_published_event, published_event_types
 from civicspace.vocabulary import EventType
 
 
@@ -283,8 +283,15 @@ class Person(VersionedModel, CountsPublicEvents):
     name_shown = models.GeneratedField(
         expression=PUBLIC_NAME, output_field=models.CharField(max_length=300), db_persist=True
     )
+    # The types of the published events that concern them (``civicspace.models.EVENT_TYPE_BITS``), stored with their
+    # number: the home page counts the people concerned by each type from it, not from every link of every event.
+    public_event_types = models.PositiveBigIntegerField(_("types of published events"), default=0, editable=False)
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_shown", "public_event_count"])
+    history = HistoricalRecords(excluded_fields=["name_shown", "public_event_count", "public_event_types"])
+
+    @classmethod
+    def derived_from_events(cls):
+        return super().derived_from_events() | {"public_event_types": published_event_types(cls, cls.event_relation)}
 
     class Meta:
         ordering = ["name"]

@@ -228,6 +228,26 @@ def test_the_home_page_sums_dissolutions_and_suspensions_by_year_and_people_by_t
     assert all(secret not in html for secret in SECRETS)
 
 
+def test_the_home_page_counts_people_by_the_type_their_events_have_now(client):
+    person = PersonFactory(protection=Protection.PUBLIC)
+    arrest = PublishedEventFactory(event_type="arrest")
+    EventPersonFactory(event=arrest, person=person)
+    EventPersonFactory(event=PublishedEventFactory(event_type="arrest"), person=person)  # counted once
+    assert table(charts_of(client, "/")["people-chart"]) == {"Arrest": {"People concerned": 1, **withheld(0)}}
+
+    arrest.event_type = "exile"
+    arrest.save()
+
+    assert table(charts_of(client, "/")["people-chart"]) == {
+        "Arrest": {"People concerned": 1, **withheld(0)},
+        "Exile": {"People concerned": 1, **withheld(0)},
+    }
+
+
+def withheld(number):
+    return {"Of whom identity withheld": number}
+
+
 def test_an_organisation_and_a_person_page_chart_their_public_events_only(client):
     organisation = OrganisationFactory()
     person = PersonFactory(protection=Protection.PSEUDONYMISED, pseudonym="Student A", pseudonym_slug="student-a")

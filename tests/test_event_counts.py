@@ -5,6 +5,7 @@ verifies it."""
 import pytest
 from django.core.management import CommandError, call_command
 
+from civicspace.models import EVENT_TYPE_BITS, event_types_in
 from events.counts import refresh_all_event_counts
 from events.models import Event, EventStatus, Source
 from events.services import publish_events, unpublish_events
@@ -111,8 +112,8 @@ def test_the_check_command_finds_a_count_out_of_step_and_the_command_mends_it():
 
     with pytest.raises(CommandError) as raised:
         call_command("event_counts", "--check")
-    assert f"organisation {organisation.pk}: stored 7, counted 1" in str(raised.value)
-    assert f"source {source.pk}: stored 0, counted 1" in str(raised.value)
+    assert f"organisation {organisation.pk}: public_event_count stored 7, counted 1" in str(raised.value)
+    assert f"source {source.pk}: public_event_count stored 0, counted 1" in str(raised.value)
 
     call_command("event_counts")
     assert (stored(organisation), stored(source)) == (1, 1)
@@ -141,3 +142,54 @@ def test_the_lists_sort_by_the_stored_count(client):
 
     assert most.index("Busy") < most.index("Quiet")
     assert fewest.index("Quiet") < fewest.index("Busy")
+
+
+def types_of(person):
+    return event_types_in(Person.objects.get(pk=person.pk).public_event_types)
+
+
+def test_a_person_stores_the_types_of_their_published_events_whatever_changes_them():
+    person = PersonFactory()
+    arrest = EventFactory(event_type="arrest")
+    EventPersonFactory(event=arrest, person=person)
+    CitationFactory(event=arrest)  # which publishing needs
+    assert types_of(person) == []  # a draft
+
+    publish_events(Event.objects.filter(pk=arrest.pk), UserFactory())
+    assert types_of(person) == ["arrest"]
+    EventPersonFactory(event=PublishedEventFactory(event_type="exile"), person=person)
+    assert types_of(person) == ["arrest", "exile"]
+
+    arrest.refresh_from_db()
+    arrest.event_type = "sentence"  # published, under another type
+    arrest.save()
+    assert types_of(person) == ["sentence", "exile"]
+
+    unpublish_events(Event.objects.filter(pk=arrest.pk), UserFactory())
+    assert types_of(person) == ["exile"]
+    Event.objects.get(event_type="exile").person_links.get().delete()
+    assert types_of(person) == []
+
+
+def test_merging_people_joins_the_types_of_their_events():
+    keep, other = PersonFactory(), PersonFactory()
+    EventPersonFactory(event=PublishedEventFactory(event_type="arrest"), person=keep)
+    EventPersonFactory(event=PublishedEventFactory(event_type="exile"), person=other)
+
+    merge_people(keep, other)
+
+    assert types_of(keep) == ["arrest", "exile"]
+
+
+def test_the_check_command_finds_a_persons_types_out_of_step_and_the_command_mends_them():
+    person = EventPersonFactory(event=PublishedEventFactory(event_type="arrest")).person
+    Person.objects.filter(pk=person.pk).update(public_event_types=EVENT_TYPE_BITS["exile"])
+
+    with pytest.raises(CommandError) as raised:
+        call_command("event_counts", "--check")
+    expected = f"person {person.pk}: public_event_types stored {EVENT_TYPE_BITS['exile']}, "
+    assert expected + f"counted {EVENT_TYPE_BITS['arrest']}" in str(raised.value)
+    assert "public_event_count" not in str(raised.value)  # the count itself is right
+
+    call_command("event_counts")
+    assert types_of(person) == ["arrest"]

@@ -7,8 +7,8 @@ from events.tally import refresh_tally, tally_out_of_step
 class Command(BaseCommand):
     help = (
         "Check (--check) or bring up to date the number of published events stored on every organisation, person "
-        "and source (events/counts.py), and the tally of published events by type, country, outcome and months "
-        "(events/tally.py)."
+        "and source, and the types of each person's (events/counts.py), and the tally of published events by type, "
+        "country, outcome and months (events/tally.py)."
     )
 
     def add_arguments(self, parser):
@@ -22,10 +22,13 @@ class Command(BaseCommand):
             return
         wrong = []
         for model, _target in COUNTED_LINKS.values():
-            for record in counts_out_of_step(model).only("public_event_count"):
-                wrong.append(
-                    f"{model._meta.verbose_name} {record.pk}: stored {record.public_event_count}, "
-                    f"counted {record.fresh_count}"
+            fields = list(model.derived_from_events())
+            for record in counts_out_of_step(model).only(*fields):
+                wrong.extend(
+                    f"{model._meta.verbose_name} {record.pk}: {field} stored {getattr(record, field)}, "
+                    f"counted {getattr(record, f'fresh_{field}')}"
+                    for field in fields
+                    if getattr(record, field) != getattr(record, f"fresh_{field}")
                 )
         for key, stored, counted in tally_out_of_step():
             wrong.append(f"tally {', '.join(str(part) for part in key)}: stored {stored}, counted {counted}")
