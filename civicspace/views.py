@@ -357,17 +357,13 @@ class CsvExportMixin:
     def bad_request(self, message):
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        # An export reads every record its filters keep, not a page: a filter may read them otherwise for that (an
-        # events search, events/search.py).
-        filterset.reads_every_match = True
-        return filterset
-
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return self.bad_request(filter_errors_as_text(filterset))
+        # Every record the filters keep is read, not a page: a filter may read them otherwise for that (an events
+        # search, events/search.py).
+        filterset.reads_every_match = True
         return self.export_response(self.csv_rows(filterset.qs))
 
     def csv_rows(self, records):

@@ -110,7 +110,7 @@ def refresh_after_organisation_save(sender, instance, raw=False, update_fields=N
 def recount_after_record_save(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     """A save writes every field, the count too as it was when the record was read: a link moved meanwhile (by a
     merge, or another editor) would have its count overwritten. Count again."""
-    if not raw and not created and (update_fields is None or "public_event_count" in update_fields):
+    if not raw and not created and (update_fields is None or set(sender.derived_from_events()) & set(update_fields)):
         refresh_event_counts(sender, [instance.pk])
 
 

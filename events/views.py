@@ -1,3 +1,4 @@
+from collections import Counter
 from functools import cached_property, partial
 
 from django.conf import settings
@@ -335,14 +336,12 @@ def people_by_type():
         .annotate(people=Count("pk"), withheld=Count("pk", filter=Q(pk__in=Person.objects.withheld().values("pk"))))
         .values_list("public_event_types", "people", "withheld")
     )
-    counted = {}
-    for bits, people, withheld in sets:
+    people, withheld = Counter(), Counter()
+    for bits, concerned, hidden in sets:
         for event_type in event_types_in(bits):
-            both = counted.setdefault(event_type, [0, 0])
-            both[0] += people
-            both[1] += withheld
-    rows = [(event_type, people, withheld) for event_type, (people, withheld) in counted.items()]
-    return sorted(rows, key=lambda row: (-row[1], row[0]))
+            people[event_type] += concerned
+            withheld[event_type] += hidden
+    return sorted(((kind, people[kind], withheld[kind]) for kind in people), key=lambda row: (-row[1], row[0]))
 
 
 def record_summary():

@@ -171,6 +171,17 @@ def test_a_person_stores_the_types_of_their_published_events_whatever_changes_th
     assert types_of(person) == []
 
 
+def test_a_person_saved_as_read_before_a_new_link_keeps_the_types_the_link_added():
+    person = EventPersonFactory(event=PublishedEventFactory(event_type="arrest")).person
+    read_before = Person.objects.get(pk=person.pk)  # an editor's form, opened now
+    EventPersonFactory(event=PublishedEventFactory(event_type="exile"), person=person)
+
+    read_before.description = "Changed by the editor."
+    read_before.save()
+
+    assert types_of(person) == ["arrest", "exile"]
+
+
 def test_merging_people_joins_the_types_of_their_events():
     keep, other = PersonFactory(), PersonFactory()
     EventPersonFactory(event=PublishedEventFactory(event_type="arrest"), person=keep)
