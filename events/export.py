@@ -1,17 +1,22 @@
-"""The full exports' reading of events: rows read as values, never as model instances, a chunk at a time, with the
-organisations, people and citations of a chunk's events read in one query each.
+"""The full exports' reading of events: one query whose rows hold each event's values and its organisations, people
+and citations as JSON, read as they come, never as model instances.
 
 At a million events, building model instances and running ``for_listing()``'s prefetches for each chunk took nine
-tenths of an export's time; values and four flat queries a chunk read the same facts in a fraction of it (issue 9,
-bench/RESULTS.md). The rule of who may be named is the one of the pages: ``Person.objects.public()``.
+tenths of an export's time. Values with four flat queries a chunk cut that; one query the server can run ahead of the
+reader halves it again on PostgreSQL (issue 9, bench/RESULTS.md). The rule of who may be named is the one of the
+pages: ``Person.objects.public()``.
 """
 
+import datetime
 import json
-from itertools import islice
+from contextlib import nullcontext
 from typing import NamedTuple
 
+import psycopg
 from django.db import connections
-from django.db.models.expressions import RawSQL
+from django.db.backends.utils import CursorDebugWrapper
+from django.db.models import OuterRef, Subquery, TextField
+from django.db.models.functions import JSONArray
 
 from civicspace.dates import PARTS, interval_from_columns
 from organisations.models import PUBLIC_SLUG, Person
@@ -41,11 +46,10 @@ EVENT_FIELDS = (
 DATE_COLUMNS = tuple(f"date_{part}" for part in PARTS)
 
 
-# What the exports read of each link, as named rows (``link.role``), each field from its path; the order within an
-# event is the one of the pages (``Event.for_listing()``): organisations by name, people and citations in the order
-# they were added.
+# What the exports read of each link, as named rows (``link.role``), each in the order of its cells in the query
+# (``LinkRows``); the order within an event is the one of the pages (``Event.for_listing()``): organisations by name,
+# people and citations in the order they were added.
 class OrganisationLink(NamedTuple):
-    event_id: int
     id: int
     name: str
     acronym: str
@@ -53,12 +57,10 @@ class OrganisationLink(NamedTuple):
     role: str
 
 
-ORGANISATION_LINK_PATHS = ("event_id", "organisation_id", "organisation__name", "organisation__acronym")
-ORGANISATION_LINK_PATHS += ("organisation__slug", "role")
+ORGANISATION_CELLS = ("organisation_id", "organisation__name", "organisation__acronym", "organisation__slug", "role")
 
 
 class CitationRow(NamedTuple):
-    event_id: int
     source_id: int
     publisher: str
     title: str
@@ -74,8 +76,9 @@ class CitationRow(NamedTuple):
     published_certainty: str
 
 
-CITATION_PATHS = ("event_id", "source_id", "source__publisher", "source__title", "source__url", "reported_as")
-CITATION_PATHS += ("alleged_by", "quote", "location", *(f"source__published_{part}" for part in PARTS))
+CITATION_CELLS = ("source_id", "source__publisher", "source__title", "source__url", "reported_as", "alleged_by")
+CITATION_CELLS += ("quote", "location", *(f"source__published_{part}" for part in PARTS))
+CITATION_DATES = tuple(CitationRow._fields.index(f"published_{part}") for part in ("earliest", "latest"))
 
 
 class PublicPerson(NamedTuple):
@@ -85,35 +88,73 @@ class PublicPerson(NamedTuple):
     role: str
 
 
-def in_chunks(rows, size):
-    """Lists of up to ``size`` of ``rows``, as they come."""
-    rows = iter(rows)
-    while chunk := list(islice(rows, size)):
-        yield chunk
+class Cells(JSONArray):
+    """``JSONArray`` that PostgreSQL builds as ``json``, not as ``jsonb`` (which Django builds, to compare and index):
+    an export only writes it out, and ``json`` costs the server less."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
 
 
-def by_event(rows):
-    """{event id: [rows, in order]} from named rows with an ``event_id``."""
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(row.event_id, []).append(row)
-    return grouped
+class LinkRows(Subquery):
+    """One event's links, ``queryset`` filtered on ``OuterRef("pk")`` and ordered, as one JSON text: an array of
+    the ``cells`` of each link, in the queryset's order (``[]`` for none).
+
+    Both databases aggregate a sorted subquery's rows in its order (PostgreSQL documents it for its aggregates; SQLite
+    before 3.44 has no ORDER BY inside an aggregate), and tests check the order on both."""
+
+    output_field = TextField()
+    template = "(SELECT json_group_array(json(links.cells)) FROM (%(subquery)s) links)"
+
+    def __init__(self, queryset, *cells):
+        super().__init__(queryset.values(cells=Cells(*cells)))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(SELECT COALESCE(json_agg(links.cells), '[]')::text FROM (%(subquery)s) links)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
-def named_rows(queryset, row_class, paths, order):
-    """``queryset``'s rows in ``order``, as ``row_class`` tuples of the values at ``paths``."""
-    return map(row_class._make, queryset.order_by(*order).values_list(*paths))
+def exported_rows(events):
+    """``events``' rows: the values of ``EVENT_FIELDS``, then the JSON (``LinkRows``) of their organisations, their
+    people (with the name and address the public knows, or null for someone it may not see) and their citations."""
+    per_event = OuterRef("pk")
+    public_person = Person.objects.public().filter(pk=OuterRef("person_id")).annotate(public_slug=PUBLIC_SLUG)
+    return events.prefetch_related(None).values_list(
+        *EVENT_FIELDS,
+        LinkRows(
+            EventOrganisation.objects.filter(event=per_event).order_by(*ORGANISATION_LINK_ORDER), *ORGANISATION_CELLS
+        ),
+        LinkRows(
+            EventPerson.objects.filter(event=per_event).order_by("pk"),
+            "person_id",
+            "role",
+            Subquery(public_person.order_by().values(shown=Cells("name_shown", "public_slug"))),
+        ),
+        LinkRows(Citation.objects.filter(event=per_event).order_by("pk"), *CITATION_CELLS),
+    )
 
 
-def among(ids, using):
-    """A subquery of the integers ``ids`` for database ``using``, sent as one JSON parameter:
-    ``field__in=among(ids, using)``. Django checks and converts each value of a plain ``__in`` list in Python, a third
-    of an export's time at 2,000 ids a chunk."""
-    if connections[using].vendor == "postgresql":
-        sql = "SELECT value::bigint FROM json_array_elements_text(%s::json)"
-    else:
-        sql = "SELECT value FROM json_each(%s)"
-    return RawSQL(sql, [json.dumps(list(ids))])  # noqa: S611 - constant SQL; the ids are one parameter
+# libpq sends rows a chunk at a time from version 17; before, one at a time.
+STREAMS_CHUNKS = psycopg.pq.version() >= 170000
+
+
+def streamed(queryset, chunk_size):
+    """``queryset``'s rows as tuples, as they come.
+
+    On PostgreSQL the server sends them ahead of the reader, so that it works out the next rows while Python writes
+    these (Django's ``iterator()`` asks for each chunk and waits for it): half an export's time at a million events.
+    Nothing else may use the connection until the rows are read or the iterator is closed, which cancels the query.
+    Its values need none of Django's conversions (the JSON is text)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        yield from queryset.iterator(chunk_size=chunk_size)
+        return
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        # Logged as Django logs what it runs itself (connection.queries when debugging, assertNumQueries).
+        logged = cursor.debug_sql(sql, params) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+        with logged:
+            yield from cursor.cursor.stream(sql, params, size=chunk_size if STREAMS_CHUNKS else 1)
 
 
 def exported_events(events, chunk_size):
@@ -128,41 +169,30 @@ def exported_events(events, chunk_size):
       order of their first citation;
     - ``alleged``: whether every citation reports it as an allegation; ``alleged_by``: whose, each once.
 
-    Four queries a chunk besides the events' own, however many links; memory holds one chunk.
+    One query, however many events and links; memory holds ``chunk_size`` rows.
     """
-    rows = events.prefetch_related(None).values(*EVENT_FIELDS).iterator(chunk_size=chunk_size)
-    for chunk in in_chunks(rows, chunk_size):
-        ids = among([row["pk"] for row in chunk], events.db)
-        links = EventOrganisation.objects.filter(event_id__in=ids)
-        organisations = by_event(named_rows(links, OrganisationLink, ORGANISATION_LINK_PATHS, ORGANISATION_LINK_ORDER))
-        person_links = by_event(
-            EventPerson.objects.filter(event_id__in=ids)
-            .order_by("pk")
-            .values_list("event_id", "person_id", "role", named=True)
-        )
-        linked = {link.person_id for event_links in person_links.values() for link in event_links}
-        public = {
-            person.pk: person
-            for person in Person.objects.public()
-            .filter(pk__in=among(linked, events.db))
-            .annotate(public_slug=PUBLIC_SLUG)
-            .values_list("pk", "name_shown", "public_slug", named=True)
-        }
-        citations = by_event(named_rows(Citation.objects.filter(event_id__in=ids), CitationRow, CITATION_PATHS, ["pk"]))
-        for row in chunk:
-            event_links = person_links.get(row["pk"], ())
-            row["organisations"] = organisations.get(row["pk"], ())
-            row["people"] = [
-                PublicPerson(
-                    link.person_id, public[link.person_id].name_shown, public[link.person_id].public_slug, link.role
-                )
-                for link in event_links
-                if link.person_id in public
-            ]
-            row["people_withheld"] = len({link.person_id for link in event_links if link.person_id not in public})
-            row["citations"] = event_citations = citations.get(row["pk"], ())
-            row["sources"] = list({citation.source_id: citation for citation in event_citations}.values())
-            row["alleged"] = all_alleged([citation.reported_as for citation in event_citations])
-            row["alleged_by"] = claimants((citation.reported_as, citation.alleged_by) for citation in event_citations)
-            row["date"] = interval_from_columns(*(row[column] for column in DATE_COLUMNS))
-            yield row
+    loads = json.loads
+    for *values, organisations, people, citations in streamed(exported_rows(events), chunk_size):
+        row = dict(zip(EVENT_FIELDS, values, strict=True))
+        row["organisations"] = [OrganisationLink._make(cells) for cells in loads(organisations)]
+        row["people"], withheld = [], set()
+        for person_id, role, shown in loads(people):
+            if shown is None:
+                withheld.add(person_id)
+            else:
+                row["people"].append(PublicPerson(person_id, *shown, role))
+        row["people_withheld"] = len(withheld)
+        row["citations"] = event_citations = [citation_row(cells) for cells in loads(citations)]
+        row["sources"] = list({citation.source_id: citation for citation in event_citations}.values())
+        row["alleged"] = all_alleged([citation.reported_as for citation in event_citations])
+        row["alleged_by"] = claimants((citation.reported_as, citation.alleged_by) for citation in event_citations)
+        row["date"] = interval_from_columns(*(row[column] for column in DATE_COLUMNS))
+        yield row
+
+
+def citation_row(cells):
+    """A ``CitationRow`` from its JSON cells, its dates as dates."""
+    for index in CITATION_DATES:
+        if cells[index]:
+            cells[index] = datetime.date.fromisoformat(cells[index])
+    return CitationRow._make(cells)

@@ -407,8 +407,8 @@ class EventCsvView(CsvExportMixin, EventListView):
     csv_title = "Events"
     csv_description = "Published events, each cited from its sources, newest first."
 
-    # Rows are read as values, with four link queries a chunk (events/export.py): a larger chunk saves few queries
-    # and holds more rows in memory.
+    # Rows are read in one query, with their links (events/export.py), a chunk at a time: a larger chunk holds more rows
+    # in memory for little gain.
     chunk_size = 2000
 
     def csv_rows(self, events):
