@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from typing import NamedTuple
 
 import psycopg
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import OuterRef, Subquery, TextField
@@ -149,7 +150,10 @@ def streamed(queryset, chunk_size):
     if connection.vendor != "postgresql":
         yield from queryset.iterator(chunk_size=chunk_size)
         return
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (a search of no word): no query, as Django does
+        return
     with connection.cursor() as cursor:
         # Logged as Django logs what it runs itself (connection.queries when debugging, assertNumQueries).
         logged = cursor.debug_sql(sql, params) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
