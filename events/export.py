@@ -2,8 +2,8 @@
 and citations as JSON, read as they come, never as model instances.
 
 At a million events, building model instances and running ``for_listing()``'s prefetches for each chunk took nine
-tenths of an export's time. Values with four flat queries a chunk cut that; one query the server can run ahead of the
-reader halves it again on PostgreSQL (issue 9, bench/RESULTS.md). The rule of who may be named is the one of the
+tenths of an export's time. Values with four flat queries a chunk cut that; one query that PostgreSQL runs ahead of
+the reader halves it again there (issue 9, bench/RESULTS.md). The rule of who may be named is the one of the
 pages: ``Person.objects.public()``.
 """
 
@@ -101,8 +101,9 @@ class LinkRows(Subquery):
     """One event's links, ``queryset`` filtered on ``OuterRef("pk")`` and ordered, as one JSON text: an array of
     the ``cells`` of each link, in the queryset's order (``[]`` for none).
 
-    Both databases aggregate a sorted subquery's rows in its order (PostgreSQL documents it for its aggregates; SQLite
-    before 3.44 has no ORDER BY inside an aggregate), and tests check the order on both."""
+    The order is the sorted subquery's, which both databases keep when an aggregate reads it alone, as here
+    (PostgreSQL's documentation gives this form for ordering an aggregate's input; SQLite before 3.44 has no ORDER BY
+    inside an aggregate); tests check the order on both."""
 
     output_field = TextField()
     template = "(SELECT json_group_array(json(links.cells)) FROM (%(subquery)s) links)"
@@ -143,7 +144,8 @@ def streamed(queryset, chunk_size):
     """``queryset``'s rows as tuples, as they come.
 
     On PostgreSQL the server sends them ahead of the reader, so that it works out the next rows while Python writes
-    these (Django's ``iterator()`` asks for each chunk and waits for it): half an export's time at a million events.
+    these (Django's ``iterator()`` asks for each chunk and waits for it): with the links in the same query, a row
+    costs half what it did at a million events (bench/RESULTS.md).
     Nothing else may use the connection until the rows are read or the iterator is closed, which cancels the query.
     Its values need none of Django's conversions (the JSON is text)."""
     connection = connections[queryset.db]
