@@ -2,7 +2,9 @@ import csv
 import datetime
 import io
 
+import psycopg
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -152,11 +154,14 @@ def test_each_row_holds_its_own_links_in_the_pages_order_whatever_order_they_wer
 
 def test_an_export_left_unread_leaves_the_connection_usable():
     """A reader who stops (a closed tab, a dropped connection) closes the export's rows, which ends its query: the
-    next query on the same database connection is answered (PostgreSQL refuses one while rows are still coming)."""
+    next query on the same database connection is answered (PostgreSQL's connection takes none while rows are still
+    coming: the query would wait for ever, so its state is checked first)."""
     make_rows(30)
     exported = exported_events(Event.objects.public(), chunk_size=10)
     assert next(exported)["organisations"]
     exported.close()
+    if connection.vendor == "postgresql":
+        assert connection.connection.info.transaction_status != psycopg.pq.TransactionStatus.ACTIVE
     assert Event.objects.public().count() == 30
 
 
