@@ -163,9 +163,10 @@ class PublicFilterView(FilterView):
         # Rows filtered by only the valid half of a form would look like an answer; show none instead.
         matching = self.narrowed(self.filterset.qs) if valid else self.filterset.queryset.none()
         try:
-            page = paged(request, matching)
+            page = paged(request, self.page_rows(matching))
         except BadRequest as refusal:
             return self.bad_request(str(refusal))
+        page.object_list = self.page_records(page.object_list, matching)
         self.object_list = page.object_list
         if valid:
             result_count = remembered(
@@ -183,6 +184,15 @@ class PublicFilterView(FilterView):
     def narrowed(self, matching):
         """``matching`` with conditions that leave out no row it holds but help the database find them."""
         return matching
+
+    def page_rows(self, matching):
+        """What a page is read from, by key: the matching records themselves. A list whose records are costly to
+        read as model instances gives the rows of their keys alone, and ``page_records`` reads the page's records."""
+        return matching
+
+    def page_records(self, rows, matching):
+        """The records the page shows, from its ``page_rows``."""
+        return rows
 
     def count_matching(self, matching):
         """How many rows match: exact, or an estimate past a limit (civicspace/pagination.py)."""
@@ -383,11 +393,17 @@ class CsvExportMixin:
         return self.request.build_absolute_uri(obj.get_absolute_url())
 
     def absolute_urls(self, url_name):
-        """A function from a primary key to the absolute address of its page at ``url_name``: the address is
-        reversed once, not once a row."""
-        marker = "9876543210"
-        before, _marker, after = self.request.build_absolute_uri(reverse(url_name, args=[marker])).rpartition(marker)
-        return lambda pk: f"{before}{pk}{after}"
+        """``addresses`` of ``url_name``, absolute."""
+        return addresses(url_name, self.request.build_absolute_uri)
+
+
+def addresses(url_name, made=str):
+    """A function from a key (a primary key or a slug) to the address of its page at ``url_name``, ``made`` into
+    what is needed (absolute, say): the address is reversed once, not once a row, which costs a list page a tenth
+    of its time."""
+    marker = "9876543210"
+    before, _marker, after = made(reverse(url_name, args=[marker])).rpartition(marker)
+    return lambda key: f"{before}{key}{after}"
 
 
 def json_document(head, records):
@@ -425,7 +441,7 @@ class JsonExportMixin:
                 json_document(head, self.json_records(matching)), content_type="application/json"
             )
         try:
-            page = paged(request, self.json_page_rows(matching), int(size or PAGE_SIZE))
+            page = paged(request, self.page_rows(matching), int(size or PAGE_SIZE))
         except BadRequest as refusal:
             return self.bad_request(str(refusal))
         head |= {"next": self.page_address(page.next_cursor), "previous": self.page_address(page.previous_cursor)}
@@ -433,12 +449,8 @@ class JsonExportMixin:
 
     def json_records(self, records):
         """``json_record`` of each of ``records`` (a queryset), by chunks; an export whose records are costly to build
-        as model instances gives this (with ``json_page_rows`` and ``json_page_records``) instead."""
+        as model instances gives this (with ``page_rows`` and ``json_page_records``) instead."""
         return (self.json_record(obj) for obj in records.iterator(chunk_size=self.chunk_size))
-
-    def json_page_rows(self, matching):
-        """What a page is read from: the matching records themselves."""
-        return matching
 
     def json_page_records(self, rows, matching):
         return [self.json_record(obj) for obj in rows]

@@ -286,7 +286,7 @@ def test_a_researcher_finds_every_dissolution_between_december_2023_and_march_20
     html = page.content.decode()
     assert "<strong>4</strong> events match these filters" in html
     assert f'href="/events.csv?{query.replace("&", "&amp;")}"' in html
-    for event in page.context["object_list"]:
+    for event in Event.objects.filter(pk__in=expected):
         event_page = client.get(event.get_absolute_url())
         assert event_page.status_code == 200
         source = event.citations.get().source

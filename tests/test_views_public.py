@@ -351,6 +351,51 @@ def test_every_form_control_has_a_label(client):
                 assert f'<label for="{bound_field.id_for_label}">' in page, (url, bound_field.name)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "type_label", "withheld"),
+    [
+        ("", "Arrest", "1 person whose identity is withheld"),
+        ("/fr", "Arrestation", "1 personne dont l'identité est masquée"),
+    ],
+)
+def test_a_row_of_the_events_list_links_what_the_event_concerns_by_the_names_its_page_uses(
+    client, prefix, type_label, withheld
+):
+    # The list reads its rows as the exports do (events/export.py), the event's page as model instances: the same
+    # records, labels and addresses, in the reader's language.
+    event = PublishedEventFactory(title="Editor held", event_type=EventType.ARREST, country="BF", location="Bobo")
+    union = OrganisationFactory(name="Union of Journalists", acronym="UJ")
+    EventOrganisationFactory(event=event, organisation=union)
+    named = PersonFactory(name="Awa Named", protection=Protection.PUBLIC)
+    pseudonymised = PersonFactory(
+        name="Zoe Real", protection=Protection.PSEUDONYMISED, pseudonym="Alpha witness", pseudonym_slug="alpha-witness"
+    )
+    for person in (named, pseudonymised, PersonFactory(name="Kept Hidden", protection=Protection.WITHHELD)):
+        EventPersonFactory(event=event, person=person)
+    EventPersonFactory(event=EventFactory(), person=PersonFactory(name="Only In A Draft"))
+
+    # Reversed before any request, which leaves the language it was made in active.
+    event_url, union_url, named_url = event.get_absolute_url(), union.get_absolute_url(), named.get_absolute_url()
+
+    page = text(client.get(f"{prefix}/events/"))
+
+    assert f'<a href="{prefix}{event_url}">Editor held</a>' in page
+    assert f'#arrest">{type_label}</a>' in page
+    assert "Bobo, Burkina Faso" in page
+    event_page = text(client.get(f"{prefix}{event_url}"))
+    for link in [
+        f'<a href="{prefix}{union_url}">Union of Journalists (UJ)</a>',
+        f'<a href="{prefix}{named_url}">Awa Named</a>',
+        f'<a href="{prefix}/people/alpha-witness/">Alpha witness</a>',
+    ]:
+        assert link in page
+        assert link in event_page
+    assert withheld in page
+    assert withheld in event_page
+    for secret in ("Zoe Real", "Kept Hidden", "Only In A Draft"):
+        assert secret not in page
+
+
 # Query counts do not grow with rows.
 
 
@@ -367,20 +412,21 @@ def test_the_timeline_and_event_list_queries_do_not_grow_with_rows(client, djang
     make_rows(rows)
     withheld = PersonFactory(protection=Protection.WITHHELD)
     EventPersonFactory(event=Event.objects.first(), person=withheld)
-    # The home page adds its summary of the whole record: dissolutions and suspensions, people by event type.
-    for url, summary in [("/", 2), ("/events/", 0)]:
+    # The timeline reads its page of events, then prefetches organisations, links to people, the public ones among
+    # those people, citations with sources; the list reads its page's keys, then those events with their links
+    # (events/export.py). The home page adds its summary of the whole record: dissolutions and suspensions, people
+    # by event type.
+    for url, page, summary in [("/", 5, 2), ("/events/", 2, 0)]:
         cache.clear()
-        # page of events, prefetch organisations, links to people, the public ones among those people, citations
-        # with sources; from the tally (events/tally.py): the days the events stand on, their count, the facets'
-        # counts of types, countries and outcomes, the chart's counts by month and type (time-limited); the facet of
-        # organisation kinds, counted from the events (time-limited).
-        with django_assert_num_queries(12 + summary + time_limited(2)):
+        # From the tally (events/tally.py): the days the events stand on, their count, the facets' counts of types,
+        # countries and outcomes, the chart's counts by month and type (time-limited); the facet of organisation
+        # kinds, counted from the events (time-limited).
+        with django_assert_num_queries(page + 7 + summary + time_limited(2)):
             response = client.get(url)
         assert f"<strong>{rows}</strong>" in text(response)
         assert "1 person whose identity is withheld" in text(response)
-        # The count, the facets' and the charts' counts are kept until the public data changes: the page and its
-        # prefetches.
-        with django_assert_num_queries(5):
+        # The count, the facets' and the charts' counts are kept until the public data changes: the page alone.
+        with django_assert_num_queries(page):
             assert f"<strong>{rows}</strong>" in text(client.get(url))
 
 
