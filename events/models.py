@@ -341,7 +341,8 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=EventStatus.WITHDRAWN)
 
     def for_listing(self):
-        """Everything a public row shows (organisations, people, sources) in four prefetch queries.
+        """Everything an event's page shows of what it concerns and cites (organisations, people, citations and their
+        sources) in four prefetch queries. The lists read their events as the exports do instead (events/listing.py).
 
         People are read through ``Person.objects.public()`` into each link's ``public_person``, which is None for
         someone the public may not see: pages count the people withheld without ever loading who they are. Public
@@ -527,26 +528,6 @@ class Event(VersionedModel):
     def perpetrators(self):
         """The organisations that acted (links with the role perpetrator), from the prefetched links."""
         return [link.organisation for link in self.organisation_links.all() if link.role == Role.PERPETRATOR]
-
-    @property
-    def cited_sources(self):
-        """Each source once, in citation order; uses the citations ``for_listing()`` prefetches."""
-        return list(dict.fromkeys(citation.source for citation in self.citations.all()))
-
-    @property
-    def timeline_year(self):
-        """The year the timeline files the event under: the year of the day it stands at."""
-        return self.date.position.year
-
-    @property
-    def timeline_month(self):
-        """The first day of the month the timeline files the event under, or None unless both its bounds lie within
-        one month (a date known only to the year, or approximate across months)."""
-        date = self.date
-        bounded = date.earliest and date.latest and date.earliest.month and date.latest.month
-        if bounded and (date.earliest.year, date.earliest.month) == (date.latest.year, date.latest.month):
-            return date.first_day.replace(day=1)
-        return None
 
     @property
     def type_definition(self):

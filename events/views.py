@@ -1,6 +1,5 @@
 from collections import Counter
 from functools import cached_property, partial
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -10,13 +9,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
-from django_countries import countries
 
 from civicspace.charts import bar_list_chart, dated_counts, period_chart
 from civicspace.dates import PARTS, DateCertainty, DatePrecision, interval_cells, interval_from_columns, interval_json
 from civicspace.facets import TimedOut, remembered, time_limit
 from civicspace.languages import reverse_neutral
-from civicspace.models import choice_labels, event_types_in, public_events_of
+from civicspace.models import event_types_in, public_events_of
 from civicspace.opendata import (
     COUNTRY_PATTERN,
     PARTIAL_DATE_PATTERN,
@@ -29,15 +27,11 @@ from civicspace.opendata import (
     many,
     page_address,
 )
-from civicspace.pagination import ordering_keys
 from civicspace.views import (
-    PAGE_SIZE,
     CsvExportMixin,
     JsonExportMixin,
     PublicFilterView,
-    addresses,
     joined,
-    paged,
     suggestions,
     without_paging,
 )
@@ -46,6 +40,7 @@ from organisations.models import Organisation, OrganisationKind, Person, organis
 
 from .export import exported_events
 from .filters import ORGANISATION_KIND_FACET, EventFilter, SourceFilter, TimelineFilter
+from .listing import ListedEventsMixin, paged_events
 from .models import (
     EVENT_TYPE_DEFINITIONS,
     LANGUAGE_CHOICES,
@@ -380,9 +375,9 @@ def draw_record_summary():
     ]
 
 
-class TimelineView(TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
+class TimelineView(ListedEventsMixin, TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
     filterset_class = TimelineFilter
-    queryset = Event.objects.public().for_listing().timeline()
+    queryset = Event.objects.public().timeline()
     template_name = "events/timeline.html"
     csv_url_name = "events:event-csv"
     json_url_name = "events:event-json"
@@ -396,43 +391,13 @@ class TimelineView(TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
         )
 
 
-class EventListView(TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
+class EventListView(ListedEventsMixin, TalliedEventsMixin, ChartedEventsMixin, PublicFilterView):
     filterset_class = EventFilter
-    queryset = Event.objects.public().for_listing()
+    queryset = Event.objects.public()
     template_name = "events/event_list.html"
     csv_url_name = "events:event-csv"
     json_url_name = "events:event-json"
     feed_url_name = "events:event-feed"
-
-    def page_rows(self, matching):
-        # The page's keys alone: its events are then read as the exports read them (events/export.py), in one query
-        # and as values, where model instances and four prefetches took half the page's time at a million events.
-        return matching.prefetch_related(None).only(*(key.name for key in ordering_keys(matching)))
-
-    def page_records(self, rows, matching):
-        return list(listed_events(matching.filter(pk__in=[event.pk for event in rows])))
-
-
-def listed_events(events):
-    """The rows of the events list for ``events`` (a queryset, in its order): each event as the exports read it
-    (``exported_events``: the people the public may not see are only counted), with the addresses and labels its
-    row shows."""
-    event_address = addresses("events:event-detail")
-    organisation_address = addresses("organisations:organisation-detail")
-    person_address = addresses("organisations:person-detail")
-    type_labels = choice_labels(Event._meta.get_field("event_type"), get_language())
-    for event in exported_events(events, PAGE_SIZE):
-        yield SimpleNamespace(
-            **event,
-            url=event_address(event["pk"]),
-            type_label=type_labels.get(event["event_type"], event["event_type"]),
-            country_name=countries.name(event["country"]),
-            organisation_links=[
-                {"url": organisation_address(link.slug), "label": organisation_label(link.name, link.acronym)}
-                for link in event["organisations"]
-            ],
-            person_links=[{"url": person_address(person.slug), "name": person.name} for person in event["people"]],
-        )
 
 
 class EventCsvView(CsvExportMixin, EventListView):
@@ -644,7 +609,7 @@ class SourceDetailView(DetailView):
     context_object_name = "source"
 
     def get_context_data(self, **kwargs):
-        events = paged(self.request, public_events_of(self.object, "citations").for_listing().timeline())
+        events = paged_events(self.request, public_events_of(self.object, "citations").timeline())
         # What each copy is, when it was retrieved and its hash: never its text or file, which are the publisher's.
         copies = self.object.copies.only("source", "archive_url", "retrieved_on", "sha256")
         return super().get_context_data(events=events, page_obj=events, copies=copies, **kwargs)

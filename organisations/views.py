@@ -12,8 +12,9 @@ from civicspace.dates import interval_from_columns, interval_json, popolo_date
 from civicspace.facets import remembered
 from civicspace.models import public_events_of
 from civicspace.opendata import COUNTRY_PATTERN, Column, choice, events_count_column, identifier, many, page_address
-from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, paged, suggestions
+from civicspace.views import CsvExportMixin, JsonExportMixin, PublicFilterView, joined, suggestions
 from civicspace.vocabulary import EVENT_TYPE_LABELS
+from events.listing import paged_events
 
 from .filters import OrganisationFilter, PersonFilter
 from .models import IDENTIFIED, Organisation, OrganisationKind, OrganisationStatus, Person
@@ -155,7 +156,7 @@ class OrganisationDetailView(DetailView):
         # Only people the public may identify are named as its members; a pseudonym beside an affiliation would
         # say who is behind it.
         members = Person.objects.public().filter(IDENTIFIED)
-        events = paged(self.request, public_events_of(organisation, "event_links").for_listing().timeline())
+        events = paged_events(self.request, public_events_of(organisation, "event_links").timeline())
         return super().get_context_data(
             status_event=organisation.status_event(),
             events=events,
@@ -295,7 +296,7 @@ class PersonDetailView(DetailView):
         return person
 
     def get_context_data(self, **kwargs):
-        events = paged(self.request, public_events_of(self.object, "event_links").for_listing().timeline())
+        events = paged_events(self.request, public_events_of(self.object, "event_links").timeline())
         chart = events_chart(self.object, _("Events concerning this person, by type"))
         return super().get_context_data(events=events, page_obj=events, chart=chart, **kwargs)
 

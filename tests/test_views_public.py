@@ -352,17 +352,17 @@ def test_every_form_control_has_a_label(client):
 
 
 @pytest.mark.parametrize(
-    ("prefix", "type_label", "withheld"),
+    ("prefix", "type_label", "withheld", "role"),
     [
-        ("", "Arrest", "1 person whose identity is withheld"),
-        ("/fr", "Arrestation", "1 personne dont l'identité est masquée"),
+        ("", "Arrest", "1 person whose identity is withheld", "target"),
+        ("/fr", "Arrestation", "1 personne dont l'identité est masquée", "cible"),
     ],
 )
-def test_a_row_of_the_events_list_links_what_the_event_concerns_by_the_names_its_page_uses(
-    client, prefix, type_label, withheld
+def test_every_list_of_events_links_what_an_event_concerns_by_the_names_its_page_uses(
+    client, prefix, type_label, withheld, role
 ):
-    # The list reads its rows as the exports do (events/export.py), the event's page as model instances: the same
-    # records, labels and addresses, in the reader's language.
+    # The lists read their events as the exports do (events/listing.py), the event's page as model instances: the
+    # same records, labels and addresses, in the reader's language.
     event = PublishedEventFactory(title="Editor held", event_type=EventType.ARREST, country="BF", location="Bobo")
     union = OrganisationFactory(name="Union of Journalists", acronym="UJ")
     EventOrganisationFactory(event=event, organisation=union)
@@ -372,28 +372,31 @@ def test_a_row_of_the_events_list_links_what_the_event_concerns_by_the_names_its
     )
     for person in (named, pseudonymised, PersonFactory(name="Kept Hidden", protection=Protection.WITHHELD)):
         EventPersonFactory(event=event, person=person)
+    source = CitationFactory(event=event).source
     EventPersonFactory(event=EventFactory(), person=PersonFactory(name="Only In A Draft"))
-
     # Reversed before any request, which leaves the language it was made in active.
     event_url, union_url, named_url = event.get_absolute_url(), union.get_absolute_url(), named.get_absolute_url()
+    source_url = source.get_absolute_url()
 
-    page = text(client.get(f"{prefix}/events/"))
-
-    assert f'<a href="{prefix}{event_url}">Editor held</a>' in page
-    assert f'#arrest">{type_label}</a>' in page
-    assert "Bobo, Burkina Faso" in page
     event_page = text(client.get(f"{prefix}{event_url}"))
-    for link in [
-        f'<a href="{prefix}{union_url}">Union of Journalists (UJ)</a>',
-        f'<a href="{prefix}{named_url}">Awa Named</a>',
-        f'<a href="{prefix}/people/alpha-witness/">Alpha witness</a>',
-    ]:
-        assert link in page
-        assert link in event_page
-    assert withheld in page
+    for url in ("/events/", "/", union_url, named_url, source_url):
+        page = text(client.get(f"{prefix}{url}"))
+        assert f'<a href="{prefix}{event_url}">Editor held</a>' in page, url
+        assert f'#arrest">{type_label}</a>' in page, url
+        assert "Bobo, Burkina Faso" in page, url
+        for link in [
+            f'<a href="{prefix}{union_url}">Union of Journalists (UJ)</a>',
+            f'<a href="{prefix}{named_url}">Awa Named</a>',
+            f'<a href="{prefix}/people/alpha-witness/">Alpha witness</a>',
+        ]:
+            assert link in page, (url, link)
+            assert link in event_page
+        assert withheld in page, url
+        if url != "/events/":  # the table names no roles
+            assert f'<a href="{prefix}{named_url}">Awa Named</a> <small>({role})</small>' in page, url
+        for secret in ("Zoe Real", "Kept Hidden", "Only In A Draft"):
+            assert secret not in page, (url, secret)
     assert withheld in event_page
-    for secret in ("Zoe Real", "Kept Hidden", "Only In A Draft"):
-        assert secret not in page
 
 
 # Query counts do not grow with rows.
@@ -412,11 +415,9 @@ def test_the_timeline_and_event_list_queries_do_not_grow_with_rows(client, djang
     make_rows(rows)
     withheld = PersonFactory(protection=Protection.WITHHELD)
     EventPersonFactory(event=Event.objects.first(), person=withheld)
-    # The timeline reads its page of events, then prefetches organisations, links to people, the public ones among
-    # those people, citations with sources; the list reads its page's keys, then those events with their links
-    # (events/export.py). The home page adds its summary of the whole record: dissolutions and suspensions, people
-    # by event type.
-    for url, page, summary in [("/", 5, 2), ("/events/", 2, 0)]:
+    # The page's keys, then those events with their links (events/listing.py). The home page adds its summary of the
+    # whole record: dissolutions and suspensions, people by event type.
+    for url, page, summary in [("/", 2, 2), ("/events/", 2, 0)]:
         cache.clear()
         # From the tally (events/tally.py): the days the events stand on, their count, the facets' counts of types,
         # countries and outcomes, the chart's counts by month and type (time-limited); the facet of organisation
@@ -493,18 +494,19 @@ def test_detail_pages_queries_do_not_grow_with_links(client, django_assert_num_q
     with django_assert_num_queries(5):
         response = client.get(event.get_absolute_url())
     assert person.name in text(response)
-    # any status whose suspension has ended since (none), organisation, the event that set its status, its events
-    # and their four prefetches, affiliations, the chart's counts of its events by month and type.
-    with django_assert_num_queries(10):
+    # any status whose suspension has ended since (none), organisation, the event that set its status, its events'
+    # keys, then those events with their links (events/listing.py), affiliations, the chart's counts of its events
+    # by month and type.
+    with django_assert_num_queries(7):
         response = client.get(organisation.get_absolute_url())
     assert text(response).count('<article class="event">') == links
-    # person with event count, prefetch affiliations, their events and their four prefetches, the chart's counts of
-    # their events by month and type.
-    with django_assert_num_queries(8):
+    # person with event count, prefetch affiliations, their events' keys, then those events with their links, the
+    # chart's counts of their events by month and type.
+    with django_assert_num_queries(5):
         response = client.get(person.get_absolute_url())
     assert text(response).count('<article class="event">') == links
-    # source with event count, its kept copies, the events citing it and their four prefetches.
-    with django_assert_num_queries(7):
+    # source with event count, its kept copies, the keys of the events citing it, then those events with their links.
+    with django_assert_num_queries(4):
         response = client.get(source.get_absolute_url())
     assert text(response).count('<article class="event">') == links
 
