@@ -114,9 +114,14 @@ def keys_of(events):
     return events.prefetch_related(None).only(*(key.name for key in ordering_keys(events)))
 
 
+def of_page(rows, events):
+    """``events`` narrowed to the page ``rows`` (read from ``keys_of(events)``), in the order of ``events``."""
+    return events.filter(pk__in=[row.pk for row in rows])
+
+
 def listed(rows, events):
     """The ``ListedEvent`` of each of ``rows`` (a page of ``keys_of(events)``), in their order."""
-    return list(listed_events(events.filter(pk__in=[row.pk for row in rows])))
+    return list(listed_events(of_page(rows, events)))
 
 
 def paged_events(request, events):

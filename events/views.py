@@ -40,7 +40,7 @@ from organisations.models import Organisation, OrganisationKind, Person, organis
 
 from .export import exported_events
 from .filters import ORGANISATION_KIND_FACET, EventFilter, SourceFilter, TimelineFilter
-from .listing import ListedEventsMixin, paged_events
+from .listing import ListedEventsMixin, of_page, paged_events
 from .models import (
     EVENT_TYPE_DEFINITIONS,
     LANGUAGE_CHOICES,
@@ -508,7 +508,7 @@ class EventJsonView(JsonExportMixin, EventCsvView):
             }
 
     def json_page_records(self, rows, matching):
-        return list(self.json_records(matching.filter(pk__in=[event.pk for event in rows])))
+        return list(self.json_records(of_page(rows, matching)))
 
 
 class EventDetailView(DetailView):
