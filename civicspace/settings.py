@@ -150,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not SQLite's in-memory default, so that the server the tests start (tests/test_server.py) reads
     # the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No just-in-time compilation. PostgreSQL compiles a query it reckons costly (a count or a facet over a million
+    # events) for 150-200 ms before running it, and no statement timeout cuts that short: facets limited to 60 ms took
+    # 150-230, and a list's first reading after a publication up to 2.4 s (bench/RESULTS.md). Options given in
+    # DATABASE_URL (?options=-c%20jit%3Don) come after, so they win.
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options["options"] = " ".join(filter(None, ["-c jit=off", database_options.get("options")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 
@@ -53,6 +54,28 @@ def test_each_web_thread_keeps_its_database_connection_for_a_minute_unless_told_
 
     assert start_settings(kept, **production).stdout.split() == ["60", "True"]
     assert start_settings(kept, DATABASE_CONN_MAX_AGE="0", **production).stdout.split() == ["0", "True"]
+
+
+def test_postgresql_connections_compile_no_query_just_in_time_unless_the_database_url_says_so():
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50}
+    options = 'settings.DATABASES["default"]["OPTIONS"]["options"]'
+    url = "postgres://tracker@db.example:5432/tracker"
+
+    assert start_settings(options, DATABASE_URL=url, **production).stdout.strip() == "-c jit=off"
+    # Options in the address come after, and PostgreSQL takes the last value given for a setting.
+    given = start_settings(options, DATABASE_URL=url + "?options=-c%20jit%3Don", **production).stdout.strip()
+    assert given == "-c jit=off -c jit=on"
+
+
+@pytest.mark.django_db
+def test_the_databases_own_connection_has_just_in_time_compilation_off():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone() == ("off",)
+    else:
+        # sqlite3.connect() would refuse PostgreSQL's connection options.
+        assert "options" not in settings.DATABASES["default"].get("OPTIONS", {})
 
 
 def test_the_server_error_page_renders_without_context_or_database():
