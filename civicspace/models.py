@@ -101,8 +101,12 @@ def published_links(model, relation, **conditions):
     return links.objects.filter(event__status=PublicationStatus.PUBLISHED, **conditions)
 
 
+@cache
 def concerned_by_published_event(model, relation):
-    """True for ``model`` rows that ``relation`` ties to at least one published event."""
+    """True for ``model`` rows that ``relation`` ties to at least one published event.
+
+    Built once for each model and relation: every public list, page and count starts from it, and a query resolves a
+    copy of it, never this one (as ``known_in_public`` in organisations/models.py)."""
     _links, back = link_model(model, relation)
     return Exists(published_links(model, relation).filter(**{back: OuterRef("pk")}))
 
