@@ -95,7 +95,8 @@ class CountryInUseListFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        codes = model_admin.model.objects.exclude(country="").values_list("country", flat=True).distinct()
+        # Unordered: the model's ordering would join the DISTINCT, which then kept a row for each record.
+        codes = model_admin.model.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
         return sorted(((code, countries.name(code)) for code in codes), key=lambda choice: choice[1])
 
     def queryset(self, request, queryset):

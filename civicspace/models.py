@@ -112,17 +112,29 @@ def concerned_by_published_event(model, relation):
 
 
 def published_event_count(model, relation):
-    """A subquery counting the distinct published events that ``relation`` ties to the outer ``model`` row.
-
-    A subquery rather than ``Count()`` so that filters joining the same relations cannot inflate it.
-    """
+    """A subquery counting the distinct published events that ``relation`` ties to the outer ``model`` row."""
     _links, back = link_model(model, relation)
+    return links_count(published_links(model, relation), back, "event")
+
+
+def linked_count(model, relation, counted):
+    """A subquery counting the distinct ``counted`` (``"event"``, or ``"pk"`` for the links themselves) of every row
+    that ``relation`` ties to the outer ``model`` row, drafts' included: the admin's lists."""
+    links, back = link_model(model, relation)
+    return links_count(links.objects.all(), back, counted)
+
+
+def links_count(links, back, counted):
+    """A subquery counting the distinct ``counted`` of the ``links`` whose ``back`` is the outer row.
+
+    A subquery rather than ``Count()``: filters joining the same relations cannot inflate it, and it is worked out for
+    the rows a page reads, where ``Count()`` grouped every row of the table before a list could count them (88 s for
+    the admin's list of a million events)."""
     counts = (
-        published_links(model, relation)
-        .filter(**{back: OuterRef("pk")})
+        links.filter(**{back: OuterRef("pk")})
         .order_by()
         .values(back)
-        .annotate(count=Count("event", distinct=True))
+        .annotate(count=Count(counted, distinct=True))
         .values("count")
     )
     return Coalesce(Subquery(counts), 0)

@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -357,6 +357,19 @@ class EventQuerySet(models.QuerySet):
             Prefetch("person_links__person", queryset=Person.objects.public(), to_attr="public_person"),
             Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk")),
         )
+
+    def dates(self, field_name, kind, order="ASC"):
+        """``QuerySet.dates()``, with the years of ``date_sort`` found through its index: each year between the first
+        event's and the last is looked up (a list of their first days). Reading every event's year took 3 s at a
+        million events on SQLite, twice on each page of the admin's list of events (its years and its drill-down)."""
+        if (field_name, kind) != ("date_sort", "year"):
+            return super().dates(field_name, kind, order)
+        span = self.aggregate(first=Min("date_sort"), last=Max("date_sort"))
+        if span["first"] is None:
+            return []
+        years = range(span["first"].year, span["last"].year + 1)
+        held = [datetime.date(year, 1, 1) for year in years if self.filter(date_sort__year=year).exists()]
+        return held[::-1] if order == "DESC" else held
 
     def timeline(self, newest_first=True):
         """By where each event stands in time, with the wider of two intervals that start on the same day placed as

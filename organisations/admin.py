@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -15,6 +14,7 @@ from civicspace.admin import (
     ReviewRule,
 )
 from civicspace.forms import IntervalField, IntervalFormMixin, TextCheckModelForm, VersionCheckForm
+from civicspace.models import linked_count
 from organisations import services
 from organisations.models import Affiliation, Organisation, Person
 
@@ -180,7 +180,7 @@ class AffiliationInline(PartOfReviewedRecord, RelatedNameLabels, admin.TabularIn
 class OrganisationAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
     merge_service = services.merge_organisations
     form = OrganisationAdminForm
-    ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
+    ordering = ["name"]
     list_display = ["name", "acronym", "kind", "country", "status_column", "event_count"]
     list_filter = ["kind", "status", CountryInUseListFilter]
     search_fields = ["name", "acronym", "other_names", "description"]
@@ -201,7 +201,7 @@ class OrganisationAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
 
     def get_queryset(self, request):
         # Event counts include drafts (editors need to see their own work); the status is the public one.
-        return super().get_queryset(request).annotate(event_count=Count("event_links__event", distinct=True))
+        return super().get_queryset(request).annotate(event_count=linked_count(Organisation, "event_links", "event"))
 
     @admin.display(description=_("public status"), ordering="status")
     def status_column(self, obj):
@@ -209,14 +209,16 @@ class OrganisationAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
 
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, obj):
-        return obj.event_count
+        # Its events, by the event list's filter, which lists only the organisation chosen once there are many.
+        events = reverse("admin:events_event_changelist") + f"?organisations__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', events, obj.event_count)
 
 
 @admin.register(Person)
 class PersonAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
     merge_service = services.merge_people
     form = PersonAdminForm
-    ordering = ["name"]  # explicit: Meta.ordering is dropped once the queryset aggregates
+    ordering = ["name"]
     list_display = ["name", "protection", "pseudonym", "description", "country", "event_count"]
     list_filter = ["protection", CountryInUseListFilter]
     search_fields = ["name", "other_names", "description", "pseudonym"]
@@ -233,7 +235,7 @@ class PersonAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
     reviewer_only_fields = ["protection", "pseudonym", "pseudonym_slug", "listed"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_count=Count("event_links__event", distinct=True))
+        return super().get_queryset(request).annotate(event_count=linked_count(Person, "event_links", "event"))
 
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, obj):

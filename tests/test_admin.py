@@ -6,11 +6,13 @@ from django.urls import reverse
 
 from civicspace.admin import CountryInUseListFilter
 from civicspace.dates import DateCertainty
+from events.admin import OrganisationListFilter, YearListFilter
 from events.models import Citation, Event, EventStatus, EventType
 from tests.factories import (
     CitationFactory,
     EventFactory,
     EventOrganisationFactory,
+    EventPersonFactory,
     OrganisationFactory,
     PersonFactory,
     SourceFactory,
@@ -327,8 +329,9 @@ def test_the_organisation_changelist_shows_the_derived_status(reviewer_client):
     assert [row.name for row in response.context["cl"].result_list] == ["Observatory"]
 
 
-def test_the_country_filter_lists_only_the_countries_in_use(reviewer_client):
+def test_the_country_filter_lists_only_the_countries_in_use_each_once(reviewer_client):
     EventFactory(country="ML")
+    EventFactory(country="ML", date=on(2023, 5, 1))
     EventFactory(country="BF")
 
     response = reviewer_client.get(admin_url("events.event", "changelist"), {"country": "BF"})
@@ -367,3 +370,84 @@ def test_the_publish_action_refuses_a_draft_whose_citations_quote_nothing(review
 
     event.refresh_from_db()
     assert event.status == EventStatus.DRAFT
+
+
+def changelist_titles(client, query):
+    response = client.get(admin_url("events.event", "changelist"), query)
+    assert response.status_code == 200
+    return sorted(event.title for event in response.context["cl"].result_list)
+
+
+def test_the_event_search_finds_words_quoted_passages_and_the_names_of_what_an_event_concerns(reviewer_client):
+    EventFactory(title="Gendarmerie raid", summary="Offices searched.")
+    CitationFactory(event=EventFactory(title="Quoted", summary="Nothing."), quote="Les gendarmes ont perquisitionné.")
+    named = EventFactory(title="Named organisation", summary="Nothing.")
+    organisation = OrganisationFactory(name="Kaoural Renouveau", acronym="KR")
+    # Concerned twice (two roles): still one row.
+    EventOrganisationFactory(event=named, organisation=organisation, role="target")
+    EventOrganisationFactory(event=named, organisation=organisation, role="perpetrator")
+    EventPersonFactory(
+        event=EventFactory(title="Named person", summary="Nothing."), person=PersonFactory(name="Clément Dembélé")
+    )
+    EventFactory(title="Unrelated", summary="Nothing.")
+
+    # Words as the public search finds them: a word's beginning, in the title, the summary or a quoted passage.
+    assert changelist_titles(reviewer_client, {"q": "gendarm"}) == ["Gendarmerie raid", "Quoted"]
+    # Names anywhere in them, and acronyms.
+    assert changelist_titles(reviewer_client, {"q": "kaoural renouveau"}) == ["Named organisation"]
+    assert changelist_titles(reviewer_client, {"q": "KR"}) == ["Named organisation"]
+    assert changelist_titles(reviewer_client, {"q": "Dembélé"}) == ["Named person"]
+    assert changelist_titles(reviewer_client, {"q": "nowhere"}) == []
+    assert changelist_titles(reviewer_client, {"q": "!!!"}) == []
+
+
+def test_the_organisation_filter_lists_the_organisations_in_events_then_only_the_one_chosen(
+    reviewer_client, monkeypatch
+):
+    concerned = [OrganisationFactory(name=name) for name in ("Alpha", "Beta")]
+    for organisation in concerned:
+        EventOrganisationFactory(organisation=organisation)
+    OrganisationFactory(name="In no event")
+
+    def organisation_choices(query):
+        response = reviewer_client.get(admin_url("events.event", "changelist"), query)
+        shown = [spec for spec in response.context["cl"].filter_specs if isinstance(spec, OrganisationListFilter)]
+        return [label for spec in shown for _value, label in spec.lookup_choices]
+
+    assert organisation_choices({}) == ["Alpha", "Beta"]
+    # Too many to list: only the one chosen, as the organisations' list links to it.
+    monkeypatch.setattr("events.admin.ORGANISATIONS_LISTED_AT_MOST", 1)
+    assert organisation_choices({}) == []
+    assert organisation_choices({"organisations__id__exact": concerned[1].pk}) == ["Beta"]
+    assert organisation_choices({"organisations__id__exact": "x"}) == []
+    # An organisation that does not exist (merged away, say) concerns no event: none listed, not all.
+    assert changelist_titles(reviewer_client, {"organisations__id__exact": 10**9}) == []
+
+
+def test_the_organisations_list_counts_each_ones_events_once_and_links_to_them(reviewer_client):
+    organisation = OrganisationFactory(name="Kaoural Renouveau")
+    event = EventFactory(title="Twice")
+    EventOrganisationFactory(event=event, organisation=organisation, role="target")
+    EventOrganisationFactory(event=event, organisation=organisation, role="perpetrator")
+    EventOrganisationFactory(event=EventFactory(title="Once"), organisation=organisation)
+
+    page = reviewer_client.get(admin_url("organisations.organisation", "changelist")).content.decode()
+    link = admin_url("events.event", "changelist") + f"?organisations__id__exact={organisation.pk}"
+
+    assert f'<a href="{link}">2</a>' in page
+    assert changelist_titles(reviewer_client, {"organisations__id__exact": organisation.pk}) == ["Once", "Twice"]
+
+
+def test_the_years_offered_are_those_that_hold_events(reviewer_client):
+    for year in (2019, 2021, 2021):
+        EventFactory(date=on(year, 5))
+    EventFactory(date=on(2023), event_type=EventType.ARREST)
+
+    response = reviewer_client.get(admin_url("events.event", "changelist"), {"event_type__exact": "dissolution"})
+    year_filter = next(spec for spec in response.context["cl"].filter_specs if isinstance(spec, YearListFilter))
+    drill_down = response.rendered_content
+
+    # The filter: every event's year, newest first, none for the gap; the drill-down: the years of those listed.
+    assert [label for _value, label in year_filter.lookup_choices] == ["2023", "2021", "2019"]
+    assert "date_sort__year=2019" in drill_down and "date_sort__year=2021" in drill_down
+    assert "date_sort__year=2020" not in drill_down and "date_sort__year=2023" not in drill_down
