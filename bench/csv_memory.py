@@ -26,7 +26,10 @@ def configure(database, static_root=None):
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     # Pages name the static files by their hashed names, from the manifest that collectstatic writes, as deployed.
-    os.environ["DJANGO_STATIC_ROOT"] = str(static_root or Path(database).parent / "static")
+    # Beside a SQLite file; for a database URL, in the temporary folder (its "parent" would be a folder named
+    # "postgres:" in the working directory).
+    beside = Path(tempfile.gettempdir()) if "://" in str(database) else Path(database).parent
+    os.environ["DJANGO_STATIC_ROOT"] = str(static_root or beside / "static")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicspace.settings")
     import django
 
