@@ -155,7 +155,7 @@ def test_each_row_holds_its_own_links_in_the_pages_order_whatever_order_they_wer
 # Outside a test's transaction, as the site streams an export (autocommit): ending the query can cancel it on the
 # server, which inside a transaction aborts the rest of it. Whether it does depended on whether the server had made
 # the last rows before the reader stopped, and the test failed when a loaded machine was slower.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_export_left_unread_leaves_the_connection_usable():
     """A reader who stops (a closed tab, a dropped connection) closes the export's rows, which ends its query: the
     next query on the same database connection is answered (PostgreSQL's connection takes none while rows are still
