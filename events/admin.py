@@ -339,7 +339,8 @@ class EventAdmin(ReviewRule, HistoryAdmin):
         "outcome",
         OrganisationListFilter,
     ]
-    # What the search box looks in; get_search_results reads them through indexes.
+    # Django shows the search box when there are search fields; what a search finds is get_search_results', which
+    # reads these fields through indexes (and the names of what an event concerns as a whole text).
     search_fields = [
         "title",
         "summary",

@@ -15,6 +15,7 @@ from civicspace.admin import (
 )
 from civicspace.forms import IntervalField, IntervalFormMixin, TextCheckModelForm, VersionCheckForm
 from civicspace.models import linked_count
+from events.admin import OrganisationListFilter
 from organisations import services
 from organisations.models import Affiliation, Organisation, Person
 
@@ -210,7 +211,7 @@ class OrganisationAdmin(MergeAdminMixin, ReviewRule, HistoryAdmin):
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, obj):
         # Its events, by the event list's filter, which lists only the organisation chosen once there are many.
-        events = reverse("admin:events_event_changelist") + f"?organisations__id__exact={obj.pk}"
+        events = reverse("admin:events_event_changelist") + f"?{OrganisationListFilter.parameter_name}={obj.pk}"
         return format_html('<a href="{}">{}</a>', events, obj.event_count)
 
 

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civicspace.admin import CountryInUseListFilter
@@ -451,3 +453,25 @@ def test_the_years_offered_are_those_that_hold_events(reviewer_client):
     assert [label for _value, label in year_filter.lookup_choices] == ["2023", "2021", "2019"]
     assert "date_sort__year=2019" in drill_down and "date_sort__year=2021" in drill_down
     assert "date_sort__year=2020" not in drill_down and "date_sort__year=2023" not in drill_down
+
+
+def test_the_admin_lists_cost_the_same_queries_however_many_rows_they_show(reviewer_client):
+    def add_rows(count):
+        for _ in range(count):
+            event = EventFactory(date=on(2024, 5))
+            CitationFactory(event=event)
+            EventOrganisationFactory(event=event)
+            EventPersonFactory(event=event)
+
+    def queries(model):
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer_client.get(admin_url(model, "changelist")).status_code == 200
+        return len(captured)
+
+    models = ["events.event", "organisations.organisation", "organisations.person", "events.source"]
+    add_rows(2)
+    few = {model: queries(model) for model in models}
+    add_rows(6)
+
+    # Counts are subqueries of each list's one query, and the filters read no row per record.
+    assert {model: queries(model) for model in models} == few
